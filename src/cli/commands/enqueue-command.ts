@@ -1,0 +1,52 @@
+import { openQueueRuntime } from '../../app/queue-runtime.js';
+import { parseCommandArgs, requirePositional } from '../cli-args.js';
+import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
+import { enqueueFile, type EnqueueSummary } from '../enqueue-file.js';
+import { describeProblems } from '../job-file-intake.js';
+import { EXIT } from '../exit-codes.js';
+import { formatFlag } from '../format-flag.js';
+
+export const ENQUEUE_USAGE = 'robot-seeder enqueue FILE [--json] [--skip-invalid] [--format jsonl|csv] [--remove]';
+
+/** `enqueue FILE`: validate a job file and put its jobs in the seed queue. */
+export async function enqueueCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      ...COMMON_FLAGS,
+      json: { type: 'boolean', default: false },
+      'skip-invalid': { type: 'boolean', default: false },
+      format: { type: 'string' },
+      remove: { type: 'boolean', default: false },
+    },
+    ENQUEUE_USAGE,
+  );
+  const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file)', ENQUEUE_USAGE);
+  const ctx = createCliContext(values, { tencent: false });
+  const q = await openQueueRuntime(ctx.config, ctx.logger, 'producer');
+  try {
+    const summary = await enqueueFile(q, {
+      file,
+      command: values.remove ? 'del_robots' : 'add_robots',
+      skipInvalid: values['skip-invalid'],
+      format: formatFlag(values.format),
+      progress: !values.json,
+    });
+    ctx.out.write(values.json ? `${JSON.stringify(summary)}\n` : describeSummary(summary));
+    return EXIT.ok;
+  } finally {
+    await q.close();
+  }
+}
+
+function describeSummary(s: EnqueueSummary): string {
+  const lines = [
+    `enqueued ${s.enqueuedLines} of ${s.lines} lines as ${s.jobs} jobs in ${(s.durationMs / 1000).toFixed(1)} s (${s.jobsPerSecond} jobs/s)`,
+  ];
+  if (s.duplicatesRemoved > 0) lines.push(`removed ${s.duplicatesRemoved} duplicate robots within lines`);
+  if (s.invalidLines > 0) {
+    lines.push(`skipped ${s.invalidLines} invalid lines:`);
+    lines.push(describeProblems(s.file, { lines: s.lines, valid: s.enqueuedLines, invalid: s.invalidLines, duplicatesRemoved: 0, problems: [...s.invalid] }));
+  }
+  return `${lines.join('\n')}\n`;
+}

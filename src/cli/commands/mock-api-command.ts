@@ -1,0 +1,52 @@
+import { startMockTencentApi } from '../../mock-api/mock-tencent-api.js';
+import { createLogger } from '../../log/logger.js';
+import { integerFlag, parseCommandArgs } from '../cli-args.js';
+import { EXIT } from '../exit-codes.js';
+import { SeederError } from '../../errors/seeder-error.js';
+import { onShutdownSignals } from '../shutdown-signals.js';
+
+export const MOCK_API_USAGE =
+  'robot-seeder mock-api [--port N] [--host H] [--rate N] [--latency-ms MIN-MAX]   (uses TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN)';
+
+/** `mock-api`: the built-in stand-in for Tencent's REST API, for dry runs and the demo. */
+export async function mockApiCommand(args: readonly string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    { port: { type: 'string' }, host: { type: 'string' }, rate: { type: 'string' }, 'latency-ms': { type: 'string' } },
+    MOCK_API_USAGE,
+  );
+  const sdkAppId = integerFlag('TIM_SDKAPPID', process.env['TIM_SDKAPPID'], 1, 4_294_967_295);
+  const secretKey = process.env['TIM_SECRET_KEY'];
+  if (sdkAppId === undefined || secretKey === undefined || secretKey === '') {
+    throw new SeederError('CONFIG_INVALID', 'mock-api needs TIM_SDKAPPID and TIM_SECRET_KEY: it checks UserSigs the way Tencent does', {
+      hint: 'export TIM_SDKAPPID=1400000000 TIM_SECRET_KEY=any-test-key (the same values the workers use)',
+    });
+  }
+  const logger = createLogger('info');
+  const latency = latencyFlag(values['latency-ms']);
+  const mock = await startMockTencentApi({
+    sdkAppId,
+    secretKey,
+    admin: process.env['TIM_ADMIN'] ?? 'administrator',
+    port: integerFlag('port', values.port, 0, 65_535) ?? 0,
+    host: values.host ?? '127.0.0.1',
+    ratePerSecond: integerFlag('rate', values.rate, 1, 1_000_000) ?? 200,
+    ...(latency === undefined ? {} : { latencyMs: latency }),
+    logger,
+  });
+  process.stdout.write(`${mock.url}\n`);
+  logger.info({ url: mock.url }, 'mock Tencent API listening; set TIM_BASE_URL to this URL');
+  await new Promise<void>((resolve) => onShutdownSignals(() => resolve(), logger));
+  await mock.close();
+  return EXIT.ok;
+}
+
+function latencyFlag(v: string | undefined): { min: number; max: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)(?:-(\d+))?$/.exec(v);
+  if (m === null) throw new SeederError('USAGE', `--latency-ms: expected MIN or MIN-MAX in milliseconds, got ${JSON.stringify(v)}`);
+  const min = Number(m[1]);
+  const max = m[2] === undefined ? min : Number(m[2]);
+  if (max < min) throw new SeederError('USAGE', `--latency-ms: MAX (${max}) is below MIN (${min})`);
+  return { min, max };
+}

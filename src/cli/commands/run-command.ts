@@ -1,0 +1,86 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openQueueRuntime } from '../../app/queue-runtime.js';
+import { startWorkerRuntime } from '../../app/worker-runtime.js';
+import { isDrained } from '../../queue/queue-status.js';
+import { integerFlag, parseCommandArgs, requirePositional } from '../cli-args.js';
+import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
+import { enqueueFile } from '../enqueue-file.js';
+import { EXIT } from '../exit-codes.js';
+import { formatFlag } from '../format-flag.js';
+import { ProgressBar } from '../progress-bar.js';
+import { buildRunReport, describeRunReport } from '../run-report.js';
+import { onShutdownSignals } from '../shutdown-signals.js';
+
+export const RUN_USAGE = 'robot-seeder run FILE [--json] [--skip-invalid] [--format jsonl|csv] [--remove] [--concurrency N]';
+
+/** `run FILE`: the one-shot main job: enqueue, work it off in this process, report, exit. */
+export async function runCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      ...COMMON_FLAGS,
+      json: { type: 'boolean', default: false },
+      'skip-invalid': { type: 'boolean', default: false },
+      format: { type: 'string' },
+      remove: { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+    },
+    RUN_USAGE,
+  );
+  const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file)', RUN_USAGE);
+  integerFlag('concurrency', values.concurrency, 1, 10_000);
+  const ctx = createCliContext(values, { tencent: true });
+  const q = await openQueueRuntime(ctx.config, ctx.logger, 'worker');
+  try {
+    const started = Date.now();
+    const enqueue = await enqueueFile(q, {
+      file,
+      command: values.remove ? 'del_robots' : 'add_robots',
+      skipInvalid: values['skip-invalid'],
+      format: formatFlag(values.format),
+      progress: !values.json,
+    });
+    let seeded = 0;
+    let retried = 0;
+    const deadLettered = new Map<string, number>();
+    const w = await startWorkerRuntime(q, {
+      events: {
+        onCompleted: () => (seeded += 1),
+        onRetry: () => (retried += 1),
+        onDeadLettered: (e) => {
+          const key = String(e.errorCode ?? 'none');
+          deadLettered.set(key, (deadLettered.get(key) ?? 0) + 1);
+        },
+      },
+    });
+    let stopping = false;
+    const removeSignals = onShutdownSignals(() => (stopping = true), ctx.logger);
+    const bar = new ProgressBar(process.stderr, 'seeding ', !values.json);
+    const finished = (): number => seeded + [...deadLettered.values()].reduce((a, b) => a + b, 0);
+    const detail = (): string => {
+      const s = w.stats.snapshot();
+      return `jobs, ${s.calls} calls, ${s.callsPerSecond.toFixed(0)} calls/s, ${retried} retried, ${finished() - seeded} dead-lettered`;
+    };
+    while (!stopping && !isDrained(await q.status())) {
+      bar.update(finished(), enqueue.jobs, detail());
+      await sleep(250);
+    }
+    await w.close();
+    removeSignals();
+    bar.finish(finished(), enqueue.jobs, detail());
+    const report = buildRunReport({
+      enqueue,
+      seeded,
+      retried,
+      deadLetteredByCode: deadLettered,
+      calls: w.stats.snapshot(),
+      rateLimitPerSecond: ctx.config.rateLimitPerSecond,
+      durationMs: Date.now() - started,
+      queue: await q.status(),
+    });
+    ctx.out.write(values.json ? `${JSON.stringify(report)}\n` : describeRunReport(report));
+    return stopping ? EXIT.interrupted : EXIT.ok;
+  } finally {
+    await q.close();
+  }
+}

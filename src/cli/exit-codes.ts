@@ -1,0 +1,27 @@
+import type { SeederErrorCode } from '../errors/seeder-error.js';
+
+/** Process exit codes, documented in README.md ("Exit codes"). Scripts rely on them. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  inputInvalid: 3,
+  redisUnavailable: 4,
+  /** Stopped by SIGINT/SIGTERM before the work was done (`run`), or forced by a second signal. */
+  interrupted: 130,
+} as const;
+
+export function exitCodeOf(code: SeederErrorCode): number {
+  switch (code) {
+    case 'USAGE':
+    case 'CONFIG_INVALID':
+      return EXIT.usage;
+    case 'INPUT_INVALID':
+    case 'INPUT_UNREADABLE':
+      return EXIT.inputInvalid;
+    case 'REDIS_UNAVAILABLE':
+      return EXIT.redisUnavailable;
+    default:
+      return EXIT.failure;
+  }
+}

@@ -1,0 +1,74 @@
+import { SeederError } from '../errors/seeder-error.js';
+import { REGION_NAMES, regionBaseUrl, type Region } from '../domain/regions.js';
+import { DEFAULT_MAX_ROBOTS_PER_CALL } from '../domain/limits.js';
+import { EnvReader } from './env-reader.js';
+import type { SeederConfig, TencentConfig } from './seeder-config.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface LoadConfigOptions {
+  /** Whether the command calls Tencent, so that the TIM_* settings are required. */
+  readonly tencent: boolean;
+}
+
+/**
+ * Resolves the configuration once: defaults < environment < CLI flags (the CLI writes its
+ * flags into the record under the variables' names). Every problem is reported in one
+ * SeederError('CONFIG_INVALID'); the result is frozen. Secrets are never echoed.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, options: LoadConfigOptions): SeederConfig {
+  const r = new EnvReader(env);
+  const config: SeederConfig = {
+    redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    keyPrefix: r.string('KEY_PREFIX', '{robot-seeder}'),
+    rateLimitPerSecond: r.integer('RATE_LIMIT_PER_SECOND', 200, 1, 100_000),
+    workerConcurrency: r.integer('WORKER_CONCURRENCY', 50, 1, 10_000),
+    maxRobotsPerCall: r.integer('MAX_ROBOTS_PER_CALL', DEFAULT_MAX_ROBOTS_PER_CALL, 1, 10_000),
+    maxRobotsPerLine: r.integer('MAX_ROBOTS_PER_LINE', 10_000, 1, 1_000_000),
+    jobAttempts: r.integer('JOB_ATTEMPTS', 8, 1, 1000),
+    backoffDelayMs: r.integer('BACKOFF_DELAY_MS', 1000, 1, 3_600_000),
+    slowDownDelayMs: r.integer('SLOW_DOWN_DELAY_MS', 1000, 1, 3_600_000),
+    logLevel: r.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    tencent: options.tencent ? readTencent(r) : null,
+  };
+  if (config.keyPrefix.includes(':')) {
+    r.problems.push(`KEY_PREFIX: must not contain ":" (BullMQ separates its keys with it), got ${JSON.stringify(config.keyPrefix)}`);
+  }
+  if (r.problems.length > 0) {
+    throw new SeederError('CONFIG_INVALID', `invalid configuration:\n  - ${r.problems.join('\n  - ')}`, {
+      hint: 'set these environment variables (or the matching flags) and run again; see the configuration table in README.md',
+    });
+  }
+  return deepFreeze(config);
+}
+
+function readTencent(r: EnvReader): TencentConfig {
+  const sdkAppIdText = r.raw('TIM_SDKAPPID');
+  let sdkAppId = 0;
+  if (sdkAppIdText === undefined) {
+    r.problems.push('TIM_SDKAPPID: required: the SDKAppID of your Chat application (Chat console → Applications)');
+  } else {
+    sdkAppId = r.integer('TIM_SDKAPPID', 0, 1, 4_294_967_295);
+  }
+  const secretKey = r.raw('TIM_SECRET_KEY') ?? null;
+  const userSig = r.raw('TIM_USERSIG') ?? null;
+  if (secretKey === null && userSig === null) {
+    r.problems.push('TIM_SECRET_KEY: required (or a ready TIM_USERSIG): the key from the Chat console, used to sign UserSigs');
+  }
+  const region: Region = r.oneOf('TIM_REGION', 'china', REGION_NAMES);
+  const requestTimeoutMs = r.integer('REQUEST_TIMEOUT_MS', 6000, 1, 120_000);
+  return {
+    sdkAppId,
+    secretKey,
+    userSig: secretKey === null ? userSig : null,
+    admin: r.string('TIM_ADMIN', 'administrator'),
+    baseUrl: r.url('TIM_BASE_URL', regionBaseUrl(region), ['https:', 'http:']).replace(/\/+$/, ''),
+    requestTimeoutMs,
+    userSigTtlSeconds: r.integer('USERSIG_TTL_SECONDS', 86_400, 300, 180 * 86_400),
+  };
+}
+
+function deepFreeze<T extends object>(o: T): Readonly<T> {
+  for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) deepFreeze(v as object);
+  return Object.freeze(o);
+}

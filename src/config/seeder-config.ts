@@ -1,0 +1,44 @@
+import type { LevelWithSilent } from 'pino';
+
+/** Everything robot-seeder reads from its environment, parsed once, validated, frozen. */
+export interface SeederConfig {
+  /** `REDIS_URL`, default `redis://127.0.0.1:6379`. May hold a password: print it only through `redactUrl`. */
+  readonly redisUrl: string;
+  /** `KEY_PREFIX`, default `{robot-seeder}`: the braces make it a Redis Cluster hash tag, so every key lands in one slot. */
+  readonly keyPrefix: string;
+  /** `RATE_LIMIT_PER_SECOND`, default 200: the cap on calls per second per SDKAppID, shared by every worker. */
+  readonly rateLimitPerSecond: number;
+  /** `WORKER_CONCURRENCY`, default 50: jobs one worker process holds at once (waiting for the limiter or in flight). */
+  readonly workerConcurrency: number;
+  /** `MAX_ROBOTS_PER_CALL`, default 500: longer robot lists are split into several jobs at enqueue time. */
+  readonly maxRobotsPerCall: number;
+  /** `MAX_ROBOTS_PER_LINE`, default 10000: an input line with more robots is refused as hostile. */
+  readonly maxRobotsPerLine: number;
+  /** `JOB_ATTEMPTS`, default 8: tries for transient failures (10002, network) before a job is dead-lettered. */
+  readonly jobAttempts: number;
+  /** `BACKOFF_DELAY_MS`, default 1000: first retry delay; doubles each attempt, with up to 50% jitter. */
+  readonly backoffDelayMs: number;
+  /** `SLOW_DOWN_DELAY_MS`, default 1000: how long a job waits after a rate-limit answer (uses no attempt). */
+  readonly slowDownDelayMs: number;
+  /** `LOG_LEVEL`, default `info`. */
+  readonly logLevel: LevelWithSilent;
+  /** Present only for commands that call Tencent (`worker`, `run`). */
+  readonly tencent: TencentConfig | null;
+}
+
+export interface TencentConfig {
+  /** `TIM_SDKAPPID`, required. */
+  readonly sdkAppId: number;
+  /** `TIM_SECRET_KEY`: UserSigs are made from it and renewed. Never logged. */
+  readonly secretKey: string | null;
+  /** `TIM_USERSIG`: a ready UserSig, used when no secret key is given. Never logged. */
+  readonly userSig: string | null;
+  /** `TIM_ADMIN`, default `administrator`: an App admin account. */
+  readonly admin: string;
+  /** `TIM_BASE_URL`, or the domain of `TIM_REGION` (default `china`). */
+  readonly baseUrl: string;
+  /** `REQUEST_TIMEOUT_MS`, default 6000: must exceed Tencent's own 3 s back-end timeout. */
+  readonly requestTimeoutMs: number;
+  /** `USERSIG_TTL_SECONDS`, default 86400: validity of the UserSigs robot-seeder makes. */
+  readonly userSigTtlSeconds: number;
+}

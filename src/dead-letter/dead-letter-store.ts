@@ -1,0 +1,131 @@
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DEAD_LETTER_QUEUE_NAME } from '../queue/queue-names.js';
+import { parseSeedJobData } from '../queue/seed-job.js';
+import type { SeedQueue } from '../queue/seed-queue.js';
+import { deadLetterEntryOf, type DeadLetterEntry } from './dead-letter-entry.js';
+
+/** Which entries an operation applies to: all, or those of one error code (`null`: failures without a code). */
+export interface DeadLetterFilter {
+  readonly errorCode?: number | null;
+}
+
+const PAGE = 500;
+
+/**
+ * The dead-letter queue: a BullMQ queue nobody works, one entry per failed seed job, keyed by
+ * the seed job's id so that writing an entry twice (a crash and a retry of the write) keeps one.
+ *
+ * The invariant: a seed job is in the failed set exactly when it has an entry. The worker writes
+ * the entry right after BullMQ fails the job; `reconcile()` repairs what a crash between the two
+ * (or a job failed by the stalled checker) left behind.
+ */
+export class DeadLetterStore {
+  readonly queue: Queue<DeadLetterEntry>;
+  readonly #seed: SeedQueue;
+
+  constructor(redis: Redis, prefix: string, seed: SeedQueue) {
+    this.queue = new Queue<DeadLetterEntry>(DEAD_LETTER_QUEUE_NAME, { connection: redis, prefix });
+    this.#seed = seed;
+  }
+
+  /** Records the entry of a failed seed job; a no-op when it is already there. */
+  async record(job: Job): Promise<DeadLetterEntry> {
+    const entry = deadLetterEntryOf(job);
+    await this.queue.add('dead-letter', entry, { jobId: entry.jobId, removeOnComplete: false, removeOnFail: false });
+    return entry;
+  }
+
+  async count(): Promise<number> {
+    return this.queue.getWaitingCount();
+  }
+
+  /** Every entry matching the filter, oldest first. */
+  async list(filter: DeadLetterFilter = {}): Promise<DeadLetterEntry[]> {
+    const out: DeadLetterEntry[] = [];
+    for await (const job of this.#entries()) {
+      if (matches(job.data, filter)) out.push(job.data);
+    }
+    return out;
+  }
+
+  /**
+   * Sends matching entries back to work: the seed job loses its verdict and attempt count and is
+   * retried, then the entry goes. In that order, so a crash in between leaves a job that runs
+   * (and a stale entry `reconcile()` removes), never a failed job without an entry.
+   */
+  async replay(filter: DeadLetterFilter = {}): Promise<number> {
+    let replayed = 0;
+    for (const entry of await this.#matchingJobs(filter)) {
+      const job = await this.#seed.getJob(entry.data.jobId);
+      if (job !== undefined && (await job.isFailed())) {
+        const { verdict: _dropped, ...rest } = parseSeedJobData(job.data);
+        await job.updateData(rest);
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      }
+      await entry.remove();
+      replayed += 1;
+    }
+    return replayed;
+  }
+
+  /** Deletes matching entries and their failed seed jobs. */
+  async purge(filter: DeadLetterFilter = {}): Promise<number> {
+    let purged = 0;
+    for (const entry of await this.#matchingJobs(filter)) {
+      await this.#seed.remove(entry.data.jobId);
+      await entry.remove();
+      purged += 1;
+    }
+    return purged;
+  }
+
+  /**
+   * Restores the invariant after crashes: an entry for each failed seed job that lacks one, and
+   * no entry for a job that is not failed. Cheap when the counts already agree.
+   */
+  async reconcile(): Promise<{ added: number; removed: number }> {
+    const [failed, entries] = await Promise.all([this.#seed.getFailedCount(), this.count()]);
+    if (failed === entries) return { added: 0, removed: 0 };
+    let added = 0;
+    for (let start = 0; start < failed; start += PAGE) {
+      const jobs = await this.#seed.getJobs(['failed'], start, start + PAGE - 1, true);
+      for (const job of jobs) {
+        if (job.id !== undefined && (await this.queue.getJob(job.id)) === undefined) {
+          await this.record(job as Job);
+          added += 1;
+        }
+      }
+    }
+    let removed = 0;
+    for (const entry of await this.#matchingJobs({})) {
+      const state = await this.#seed.getJobState(entry.data.jobId);
+      if (state !== 'failed') {
+        await entry.remove();
+        removed += 1;
+      }
+    }
+    return { added, removed };
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+
+  async #matchingJobs(filter: DeadLetterFilter): Promise<Job<DeadLetterEntry>[]> {
+    const out: Job<DeadLetterEntry>[] = [];
+    for await (const job of this.#entries()) if (matches(job.data, filter)) out.push(job);
+    return out;
+  }
+
+  async *#entries(): AsyncGenerator<Job<DeadLetterEntry>> {
+    const total = await this.count();
+    for (let start = 0; start < total; start += PAGE) {
+      yield* await this.queue.getJobs(['waiting'], start, start + PAGE - 1, true);
+    }
+  }
+}
+
+function matches(entry: DeadLetterEntry, filter: DeadLetterFilter): boolean {
+  return filter.errorCode === undefined || entry.errorCode === filter.errorCode;
+}

@@ -1,0 +1,31 @@
+/**
+ * The one error type robot-seeder raises on purpose. `code` is stable and documented
+ * (README, "Error codes of robot-seeder"): callers branch on it, never on the message.
+ * `hint` tells the user what to do about it; user-facing errors print message and hint,
+ * never a stack trace.
+ */
+export type SeederErrorCode =
+  | 'CONFIG_INVALID'
+  | 'INPUT_INVALID'
+  | 'INPUT_UNREADABLE'
+  | 'USAGE'
+  | 'REDIS_UNAVAILABLE'
+  | 'LIMITER_STALLED'
+  | 'USERSIG_NOT_RENEWABLE'
+  | 'NOT_FOUND';
+
+export class SeederError extends Error {
+  override readonly name = 'SeederError';
+  readonly code: SeederErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: SeederErrorCode, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options?.hint;
+  }
+}
+
+export function isSeederError(err: unknown): err is SeederError {
+  return err instanceof SeederError;
+}

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import type { SeedRequest } from '../domain/seed-request.js';
+import type { RobotCommand } from '../domain/robot-command.js';
+import type { SeedJobData } from './seed-job.js';
+
+export interface PlannedJob {
+  readonly jobId: string;
+  readonly data: SeedJobData;
+}
+
+/**
+ * Turns one request into jobs of at most `maxRobotsPerCall` robots, one API call each.
+ * The job id is a hash of command, room and robot set, so enqueueing the same input twice
+ * while the first is pending adds nothing (BullMQ ignores an existing id).
+ */
+export function planJobs(command: RobotCommand, request: SeedRequest, maxRobotsPerCall: number): PlannedJob[] {
+  const jobs: PlannedJob[] = [];
+  for (let start = 0; start < request.robots.length; start += maxRobotsPerCall) {
+    const robots = request.robots.slice(start, start + maxRobotsPerCall);
+    jobs.push({ jobId: seedJobId(command, request.groupId, robots), data: { command, groupId: request.groupId, robots } });
+  }
+  return jobs;
+}
+
+/** `add-<32 hex>`: BullMQ job ids must not be integers nor contain ':'. */
+export function seedJobId(command: RobotCommand, groupId: string, robots: readonly string[]): string {
+  const hash = createHash('sha256');
+  hash.update(groupId);
+  for (const robot of [...robots].sort()) hash.update('\0').update(robot);
+  return `${command === 'add_robots' ? 'add' : 'del'}-${hash.digest('hex').slice(0, 32)}`;
+}

@@ -1,0 +1,50 @@
+import type { RobotCommand } from '../domain/robot-command.js';
+import { ROBOT_COMMANDS } from '../domain/robot-command.js';
+
+/** The final answer a job got; once set, a re-run of the job (after a crash) never calls again. */
+export interface JobVerdict {
+  readonly errorCode: number | null;
+  readonly errorInfo: string;
+}
+
+/** What a seed job carries in Redis. One job is one API call, unless Tencent refuses the batch size (10005). */
+export interface SeedJobData {
+  readonly command: RobotCommand;
+  readonly groupId: string;
+  readonly robots: readonly string[];
+  /** Set after a 10005 answer: call in batches of at most this many robots. */
+  readonly batchSize?: number;
+  /** How many robots (from the start of `robots`) earlier batches of this job already set. */
+  readonly doneCount?: number;
+  /** Set when the job got a final, permanent answer. */
+  readonly verdict?: JobVerdict;
+}
+
+export const SEED_JOB_NAME = 'seed';
+
+/** Reads job data back from Redis, where anything could have been written by another version. */
+export function parseSeedJobData(value: unknown): SeedJobData {
+  if (typeof value !== 'object' || value === null) throw new TypeError('job data is not an object');
+  const d = value as Record<string, unknown>;
+  const command = ROBOT_COMMANDS.find((c) => c === d['command']);
+  if (command === undefined) throw new TypeError(`job data: unknown command ${JSON.stringify(d['command'])}`);
+  if (typeof d['groupId'] !== 'string') throw new TypeError('job data: groupId is not a string');
+  const robots = d['robots'];
+  if (!Array.isArray(robots) || !robots.every((r): r is string => typeof r === 'string')) {
+    throw new TypeError('job data: robots is not an array of strings');
+  }
+  return {
+    command,
+    groupId: d['groupId'],
+    robots,
+    ...(typeof d['batchSize'] === 'number' ? { batchSize: d['batchSize'] } : {}),
+    ...(typeof d['doneCount'] === 'number' ? { doneCount: d['doneCount'] } : {}),
+    ...(isVerdict(d['verdict']) ? { verdict: d['verdict'] } : {}),
+  };
+}
+
+function isVerdict(v: unknown): v is JobVerdict {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return (o['errorCode'] === null || typeof o['errorCode'] === 'number') && typeof o['errorInfo'] === 'string';
+}

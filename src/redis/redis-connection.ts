@@ -1,0 +1,48 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { SeederError } from '../errors/seeder-error.js';
+import { redactUrl } from '../config/redact-url.js';
+
+/**
+ * How a connection behaves when Redis goes away (BullMQ's production checklist):
+ * - `worker`: commands wait for the reconnect however long it takes (`maxRetriesPerRequest: null`),
+ *   so a Redis restart pauses work instead of failing jobs.
+ * - `producer`: fails fast, so an operator enqueueing a file learns at once that Redis is down.
+ */
+export type ConnectionRole = 'worker' | 'producer';
+
+export function createRedis(url: string, role: ConnectionRole, overrides: RedisOptions = {}): Redis {
+  const base: RedisOptions =
+    role === 'worker'
+      ? { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: (times) => Math.min(times * 200, 2000) }
+      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, retryStrategy: () => null };
+  return new Redis(url, { lazyConnect: true, ...base, ...overrides });
+}
+
+/** Connects, or throws REDIS_UNAVAILABLE naming the (password-free) URL and what to do. */
+export async function connectRedis(redis: Redis, url: string): Promise<Redis> {
+  if (redis.status === 'ready') return redis;
+  // An unreachable server otherwise reports one 'error' event per retry on top of the rejection.
+  const swallow = (): void => undefined;
+  redis.on('error', swallow);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    throw new SeederError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redactUrl(url)}: ${describe(err)}`, {
+      hint: 'start Redis (for example `redis-server --appendonly yes`) or point REDIS_URL at a running one, then run the same command again: job ids make it safe to repeat',
+      cause: err,
+    });
+  } finally {
+    redis.off('error', swallow);
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === undefined ? err.message : `${err.message} (${code})`;
+  }
+  return String(err);
+}

@@ -1,0 +1,34 @@
+import type { RobotCommand } from '../domain/robot-command.js';
+
+/**
+ * What one call to the Tencent REST API came to, decided in exactly one place
+ * (`classify-outcome.ts`). The worker only translates these kinds into queue actions.
+ *
+ * - success:   the robots are set.
+ * - retry:     transient (10002, timeouts, HTTP 5xx, connection resets): back off, use an attempt.
+ * - slow-down: the app is over its rate (60007, 60011, 60018, 60019, 10006): wait, do not use an attempt.
+ * - resign:    the UserSig is expired or rejected: make a new one and retry once.
+ * - split:     10005, too many accounts in one request: retry in smaller batches.
+ * - permanent: retrying cannot help (10004, 10007, 10010, 10015, ...): dead-letter.
+ */
+export type OutcomeKind = 'success' | 'retry' | 'slow-down' | 'resign' | 'split' | 'permanent';
+
+export interface CallOutcome {
+  readonly kind: OutcomeKind;
+  /** Tencent's ErrorCode; 0 on success; null when there is none (HTTP status, network error). */
+  readonly errorCode: number | null;
+  /** Tencent's ErrorInfo, or a description of the HTTP/network failure. Never holds a secret. */
+  readonly errorInfo: string;
+  /** HTTP status when an answer came, null for network failures. */
+  readonly httpStatus: number | null;
+  /** Tencent's RequestId when the answer carried one (support asks for it). */
+  readonly requestId: string | null;
+  /** How long the call took, in milliseconds. */
+  readonly durationMs: number;
+}
+
+/** A Tencent robot API client. It never throws for API or network failures: it classifies them. */
+export interface RobotsApi {
+  call(command: RobotCommand, groupId: string, robots: readonly string[]): Promise<CallOutcome>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,144 @@
+import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { SeederError } from '../errors/seeder-error.js';
+import type { Logger } from '../log/logger.js';
+import type { RobotCommand } from '../domain/robot-command.js';
+import type { CallOutcome, RobotsApi } from './call-outcome.js';
+import { classifyAnswer, classifyNetworkError, type ClassifiedOutcome } from './classify-outcome.js';
+import type { UserSigSource } from './user-sig-source.js';
+
+export interface TencentClientOptions {
+  /**
+   * Where the REST API is: `https://console.tim.qq.com` (see `regionBaseUrl`), a backup
+   * domain, or a proxy; a path prefix is kept. No default: the app's region decides.
+   */
+  readonly baseUrl: string;
+  readonly sdkAppId: number;
+  /** The app admin account the UserSig belongs to (`identifier`). */
+  readonly admin: string;
+  readonly userSig: UserSigSource;
+  /**
+   * Limit in milliseconds for connecting, for the answer's headers, and for each gap in its
+   * body. Must exceed Tencent's 3 s back-end timeout. Default: 6000.
+   */
+  readonly requestTimeoutMs?: number;
+  /** Keep-alive connections in the pool, the most calls in flight at once. Default: 64. */
+  readonly connections?: number;
+  readonly logger: Logger;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 6_000;
+const DEFAULT_CONNECTIONS = 64;
+/** Tencent answers in a few hundred bytes; a bigger body is a proxy page not worth buffering. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+const SERVICE_PATH = '/v4/group_open_avchatroom_http_svc';
+const COMMANDS: ReadonlySet<string> = new Set<RobotCommand>(['add_robots', 'del_robots']);
+const UINT32_RANGE = 4_294_967_296;
+
+/** A robots API client on one keep-alive pool. `call` never throws for API, HTTP or network failures. */
+export function createTencentClient(options: TencentClientOptions): RobotsApi {
+  const { origin, pathPrefix } = parseBaseUrl(options.baseUrl);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const connections = options.connections ?? DEFAULT_CONNECTIONS;
+  checkOptions(options, requestTimeoutMs, connections);
+  const { sdkAppId, admin, userSig, logger } = options;
+
+  const pool = new Pool(origin, {
+    connections,
+    connectTimeout: requestTimeoutMs,
+    headersTimeout: requestTimeoutMs,
+    bodyTimeout: requestTimeoutMs,
+    maxResponseSize: MAX_RESPONSE_BYTES,
+  });
+  let closing: Promise<void> | undefined;
+
+  async function send(command: RobotCommand, groupId: string, robots: readonly string[], sig: string): Promise<ClassifiedOutcome> {
+    if (!COMMANDS.has(command)) {
+      // Job data is untyped at run time: never let it steer the request path.
+      return { kind: 'permanent', errorCode: null, errorInfo: 'client: unknown robot command', httpStatus: null, requestId: null };
+    }
+    const query =
+      `sdkappid=${sdkAppId}&identifier=${encodeURIComponent(admin)}&usersig=${encodeURIComponent(sig)}` +
+      `&random=${randomInt(0, UINT32_RANGE)}&contenttype=json`;
+    try {
+      const { statusCode, body } = await pool.request({
+        method: 'POST',
+        path: `${pathPrefix}${SERVICE_PATH}/${command}?${query}`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ GroupId: groupId, Member_Account: robots }),
+      });
+      // Read the whole body even for errors: an unread body holds its connection.
+      return classifyAnswer(statusCode, await body.text());
+    } catch (err) {
+      return classifyNetworkError(err);
+    }
+  }
+
+  return {
+    async call(command, groupId, robots): Promise<CallOutcome> {
+      const startedMs = performance.now();
+      const sig = userSig.current();
+      const classified = await send(command, groupId, robots, sig);
+      const outcome: CallOutcome = {
+        ...classified,
+        // Tencent's ErrorInfo is free text from outside: make sure it cannot carry our UserSig on.
+        errorInfo: sig === '' ? classified.errorInfo : classified.errorInfo.split(sig).join('[redacted]'),
+        durationMs: Math.round(performance.now() - startedMs),
+      };
+      logger.debug(
+        {
+          command,
+          groupId,
+          robots: robots.length,
+          kind: outcome.kind,
+          errorCode: outcome.errorCode,
+          requestId: outcome.requestId,
+          durationMs: outcome.durationMs,
+        },
+        'tencent call',
+      );
+      return outcome;
+    },
+    close(): Promise<void> {
+      // Calls in flight finish first; a second close() waits for the same shutdown.
+      closing ??= pool.close();
+      return closing;
+    },
+  };
+}
+
+function parseBaseUrl(baseUrl: string): { origin: string; pathPrefix: string } {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw configError('Expected `baseUrl` to be an absolute http(s) URL, got a string that is not a URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw configError(`Expected \`baseUrl\` to be an http(s) URL, got protocol ${url.protocol}`);
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw configError('Expected `baseUrl` without credentials, query or fragment');
+  }
+  return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };
+}
+
+function checkOptions(options: TencentClientOptions, requestTimeoutMs: number, connections: number): void {
+  const problems: string[] = [];
+  if (!Number.isSafeInteger(options.sdkAppId) || options.sdkAppId <= 0) {
+    problems.push(`Expected \`sdkAppId\` to be a positive integer, got ${String(options.sdkAppId)}`);
+  }
+  if (options.admin === '') problems.push('Expected `admin` to be a non-empty admin account');
+  if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
+    problems.push(`Expected \`requestTimeoutMs\` to be a finite number > 0, got ${String(requestTimeoutMs)}`);
+  }
+  if (!Number.isSafeInteger(connections) || connections <= 0) {
+    problems.push(`Expected \`connections\` to be a positive integer, got ${String(connections)}`);
+  }
+  if (problems.length > 0) throw configError(problems.join('; '));
+}
+
+function configError(message: string): SeederError {
+  return new SeederError('CONFIG_INVALID', message);
+}

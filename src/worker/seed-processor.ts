@@ -1,0 +1,92 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from '../log/logger.js';
+import type { CallOutcome, RobotsApi } from '../tencent/call-outcome.js';
+import type { UserSigSource } from '../tencent/user-sig-source.js';
+import { parseSeedJobData, type JobVerdict, type SeedJobData } from '../queue/seed-job.js';
+
+export interface SeedProcessorDeps {
+  /** The rate-limited client: every call it makes has passed the shared limiter. */
+  readonly api: RobotsApi;
+  readonly userSig: UserSigSource;
+  readonly logger: Logger;
+  /** How long a job waits after a rate-limit answer; up to 50% jitter is added. */
+  readonly slowDownDelayMs: number;
+}
+
+/** What a completed seed job returns (kept in its `returnvalue`). */
+export interface SeedResult {
+  readonly calls: number;
+  readonly seeded: number;
+}
+
+/** A transient failure: BullMQ retries it with exponential backoff, using an attempt. */
+export class TransientCallError extends Error {
+  override readonly name = 'TransientCallError';
+}
+
+/**
+ * Turns outcomes into queue actions; the deciding (what is transient, what is final) happened
+ * in the Tencent client. A final answer is written into the job (its verdict) before the job
+ * fails, so that a worker dying in between does not lead to calling again after a permanent answer.
+ */
+export function createSeedProcessor(deps: SeedProcessorDeps) {
+  return async function processSeedJob(job: Job, token?: string): Promise<SeedResult> {
+    const data = parseSeedJobData(job.data);
+    if (data.verdict !== undefined) throw new UnrecoverableError(describeVerdict(data.verdict));
+    const log = deps.logger.child({ jobId: job.id, groupId: data.groupId });
+    let done = data.doneCount ?? 0;
+    let batchSize = data.batchSize ?? data.robots.length;
+    let calls = 0;
+    let resigned = false;
+
+    const fail = async (outcome: CallOutcome, note = ''): Promise<never> => {
+      const verdict: JobVerdict = { errorCode: outcome.errorCode, errorInfo: outcome.errorInfo + note };
+      await job.updateData({ ...data, batchSize, doneCount: done, verdict } satisfies SeedJobData);
+      log.warn({ errorCode: verdict.errorCode, requestId: outcome.requestId }, 'job failed for good');
+      throw new UnrecoverableError(describeVerdict(verdict));
+    };
+
+    while (done < data.robots.length) {
+      const batch = data.robots.slice(done, done + batchSize);
+      const outcome = await deps.api.call(data.command, data.groupId, batch);
+      calls += 1;
+      switch (outcome.kind) {
+        case 'success':
+          done += batch.length;
+          if (done < data.robots.length) await job.updateData({ ...data, batchSize, doneCount: done });
+          break;
+        case 'split':
+          if (batch.length === 1) await fail(outcome, ' (even a single account was refused)');
+          batchSize = Math.ceil(batch.length / 2);
+          log.info({ batchSize }, 'too many accounts for one call; splitting');
+          await job.updateData({ ...data, batchSize, doneCount: done });
+          break;
+        case 'resign':
+          if (resigned || !deps.userSig.renew()) {
+            await fail(outcome, deps.userSig.renewable ? ' (again after a fresh UserSig)' : ' (TIM_USERSIG cannot be renewed: set TIM_SECRET_KEY)');
+          }
+          resigned = true;
+          log.info({ errorCode: outcome.errorCode }, 'UserSig refused; signed a new one');
+          break;
+        case 'slow-down':
+          log.info({ errorCode: outcome.errorCode }, 'rate limited by Tencent; delaying the job');
+          await job.moveToDelayed(Date.now() + withJitter(deps.slowDownDelayMs), token);
+          throw new DelayedError();
+        case 'retry':
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await fail(outcome, ' (attempts used up)');
+          throw new TransientCallError(`${outcome.errorCode ?? 'network'}: ${outcome.errorInfo}`);
+        case 'permanent':
+          await fail(outcome);
+      }
+    }
+    return { calls, seeded: data.robots.length };
+  };
+}
+
+function describeVerdict(v: JobVerdict): string {
+  return `${v.errorCode ?? 'no code'}: ${v.errorInfo}`;
+}
+
+function withJitter(ms: number): number {
+  return Math.round(ms * (1 + Math.random() * 0.5));
+}

@@ -1,0 +1,100 @@
+import { MetricsTime, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log/logger.js';
+import type { DeadLetterStore } from '../dead-letter/dead-letter-store.js';
+import type { DeadLetterEntry } from '../dead-letter/dead-letter-entry.js';
+import { SEED_QUEUE_NAME } from '../queue/queue-names.js';
+import type { SeedResult } from './seed-processor.js';
+
+export interface SeedWorkerOptions {
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly concurrency: number;
+  readonly processor: (job: Job, token?: string) => Promise<SeedResult>;
+  readonly deadLetters: DeadLetterStore;
+  readonly logger: Logger;
+  /**
+   * How long a job's lock lasts without renewal, default 10000. A killed worker's jobs are taken up
+   * by others after at most lockDurationMs + stalledIntervalMs; shorter values recover faster but
+   * risk a busy event loop losing its locks (the job then runs twice, which add_robots tolerates).
+   */
+  readonly lockDurationMs?: number;
+  /** How often this worker looks for stalled jobs, default 5000. */
+  readonly stalledIntervalMs?: number;
+  /** How often dead letters are reconciled with failed jobs, default 30000. */
+  readonly reconcileIntervalMs?: number;
+}
+
+export interface SeedWorkerEvents {
+  onCompleted?(job: Job, result: SeedResult): void;
+  onDeadLettered?(entry: DeadLetterEntry): void;
+  onRetry?(job: Job, err: Error): void;
+}
+
+export interface SeedWorker {
+  readonly worker: Worker;
+  /** Stops taking jobs and waits for the ones in hand; `force` abandons them (they stall and are retried elsewhere). */
+  close(force?: boolean): Promise<void>;
+}
+
+/** Keeps a week of per-minute points; `meta.count` is the all-time completed count `status` reports. */
+const METRICS_POINTS = MetricsTime.ONE_WEEK;
+
+export async function startSeedWorker(o: SeedWorkerOptions, events: SeedWorkerEvents = {}): Promise<SeedWorker> {
+  const log = o.logger;
+  const worker = new Worker(SEED_QUEUE_NAME, o.processor, {
+    connection: o.redis,
+    prefix: o.prefix,
+    concurrency: o.concurrency,
+    lockDuration: o.lockDurationMs ?? 10_000,
+    stalledInterval: o.stalledIntervalMs ?? 5_000,
+    // A job whose worker died is put back more than once before it counts as failed:
+    // add_robots is idempotent, and a crash is no reason to give up on a room.
+    maxStalledCount: 5,
+    metrics: { maxDataPoints: METRICS_POINTS },
+  });
+  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  worker.on('completed', (job, result: SeedResult) => events.onCompleted?.(job, result));
+  // Failure handling runs after BullMQ has moved the job; close() waits for it so no entry is left unwritten.
+  const handling = new Set<Promise<void>>();
+  worker.on('failed', (job, err) => {
+    if (job === undefined) return;
+    const p = onFailed(job, err)
+      .catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not write the dead-letter entry; reconcile will'))
+      .finally(() => handling.delete(p));
+    handling.add(p);
+  });
+
+  async function onFailed(job: Job, err: Error): Promise<void> {
+    if ((await job.getState()) !== 'failed') {
+      log.debug({ jobId: job.id, attemptsMade: job.attemptsMade, reason: err.message }, 'call failed; will retry');
+      events.onRetry?.(job, err);
+      return;
+    }
+    const entry = await o.deadLetters.record(job);
+    log.warn({ jobId: job.id, groupId: entry.groupId, errorCode: entry.errorCode, attempts: entry.attempts }, 'dead-lettered');
+    events.onDeadLettered?.(entry);
+  }
+
+  const reconcile = async (): Promise<void> => {
+    try {
+      const r = await o.deadLetters.reconcile();
+      if (r.added + r.removed > 0) log.warn(r, 'dead letters reconciled with failed jobs');
+    } catch (err) {
+      log.error({ err }, 'dead-letter reconcile failed');
+    }
+  };
+  await worker.waitUntilReady();
+  await reconcile();
+  const timer = setInterval(() => void reconcile(), o.reconcileIntervalMs ?? 30_000);
+  timer.unref();
+
+  return {
+    worker,
+    async close(force = false) {
+      clearInterval(timer);
+      await worker.close(force);
+      await Promise.all(handling);
+    },
+  };
+}
