@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+import { createLogger } from '../../src/log/logger.js';
+import { openQueueRuntime, type QueueRuntime } from '../../src/app/queue-runtime.js';
+import { startWorkerRuntime, type WorkerRuntime } from '../../src/app/worker-runtime.js';
+import { enqueueRequests } from '../../src/queue/enqueue-requests.js';
+import { seedJobOptions } from '../../src/queue/job-options.js';
+import { isDrained } from '../../src/queue/queue-status.js';
+import type { SeedRequest } from '../../src/domain/seed-request.js';
+import type { MockTencentApi } from '../../src/mock-api/mock-tencent-api.js';
+import { deleteKeys, seederEnv, startTestMock, uniquePrefix, waitFor } from '../support/test-env.js';
+
+let mock: MockTencentApi;
+let prefix: string;
+let q: QueueRuntime;
+let w: WorkerRuntime | undefined;
+
+async function open(extraEnv: Record<string, string> = {}, mockRate?: number): Promise<void> {
+  mock = await startTestMock(mockRate === undefined ? {} : { ratePerSecond: mockRate });
+  prefix = uniquePrefix();
+  const config = loadConfig(seederEnv(prefix, mock.url, extraEnv), { tencent: true });
+  q = await openQueueRuntime(config, createLogger('silent'), 'worker');
+}
+
+async function enqueue(requests: SeedRequest[]): Promise<number> {
+  const r = await enqueueRequests(q.seed, requests, {
+    command: 'add_robots',
+    maxRobotsPerCall: q.config.maxRobotsPerCall,
+    jobOptions: seedJobOptions(q.config),
+  });
+  return r.jobs;
+}
+
+async function workUntilDone(jobs: number): Promise<void> {
+  w ??= await startWorkerRuntime(q);
+  await waitFor('every job completed or dead-lettered', async () => {
+    const s = await q.status();
+    return isDrained(s) && s.completed + s.deadLetter === jobs;
+  });
+}
+
+const room = (name: string, robots = ['bot-a', 'bot-b']): SeedRequest => ({ groupId: name, robots });
+const rooms = (n: number, suffix: string): SeedRequest[] => Array.from({ length: n }, (_, i) => room(`room-${suffix}-${i}${suffix}`));
+
+beforeEach(() => {
+  w = undefined;
+});
+
+afterEach(async () => {
+  await w?.close();
+  await q.close();
+  await mock.close();
+  await deleteKeys(prefix);
+});
+
+describe('seeding through the queue (in-process worker)', () => {
+  it('seeds good rooms, retries transient failures to success, dead-letters permanent ones with their reason', async () => {
+    await open();
+    const good = rooms(30, '');
+    const transient = [...rooms(4, '~10002x2'), ...rooms(3, '~502x1'), ...rooms(2, '~resetx1')];
+    const permanent = [...rooms(3, '~10010'), ...rooms(2, '~10004'), ...rooms(2, '~10007'), ...rooms(1, '~10015')];
+    const jobs = await enqueue([...good, ...transient, ...permanent]);
+    expect(jobs).toBe(good.length + transient.length + permanent.length);
+
+    await workUntilDone(jobs);
+
+    const status = await q.status();
+    expect(status).toMatchObject({ completed: good.length + transient.length, deadLetter: permanent.length, waiting: 0, active: 0, delayed: 0 });
+    for (const r of [...good, ...transient]) expect(mock.robotsIn(r.groupId)).toEqual(['bot-a', 'bot-b']);
+    for (const r of permanent) expect(mock.robotsIn(r.groupId)).toEqual([]);
+
+    const entries = await q.deadLetters.list();
+    const byCode = new Map<number | null, number>();
+    for (const e of entries) byCode.set(e.errorCode, (byCode.get(e.errorCode) ?? 0) + 1);
+    expect(Object.fromEntries(byCode)).toEqual({ 10010: 3, 10004: 2, 10007: 2, 10015: 1 });
+    for (const e of entries) {
+      expect(e).toMatchObject({ robots: ['bot-a', 'bot-b'], attempts: 1 });
+      expect(e.errorInfo.length).toBeGreaterThan(0);
+      expect(e.groupId).toContain(`~${e.errorCode}`);
+    }
+    // One call per permanently failing room: never called again after the final answer.
+    const codes = mock.stats().byCode;
+    expect(codes['10010']).toBe(3);
+    expect(codes['10004']).toBe(2);
+    expect(codes['10002']).toBe(8);
+  });
+
+  it('splits a call refused with 10005 into halves instead of dead-lettering it', async () => {
+    await open();
+    const robots = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'];
+    const jobs = await enqueue([room('room-split~max2', robots)]);
+    await workUntilDone(jobs);
+    expect(await q.status()).toMatchObject({ completed: 1, deadLetter: 0 });
+    expect([...mock.robotsIn('room-split~max2')].sort()).toEqual(robots);
+  });
+
+  it('adds nothing twice when the same input is enqueued again while pending', async () => {
+    await open();
+    const input = [...rooms(5, ''), room('room-x', ['b2', 'b1'])];
+    const first = await enqueue(input);
+    await enqueue([...input, room('room-x', ['b1', 'b2'])]);
+    expect((await q.status()).waiting).toBe(first);
+    await workUntilDone(first);
+    expect(mock.stats().calls).toBe(first);
+  });
+
+  it('rate-limit answers delay jobs without using their attempts', async () => {
+    // The mock allows 20 calls a second while the limiter allows 200: most first tries get 60007.
+    await open({ JOB_ATTEMPTS: '1', SLOW_DOWN_DELAY_MS: '200' }, 20);
+    const jobs = await enqueue(rooms(60, ''));
+    await workUntilDone(jobs);
+    expect(await q.status()).toMatchObject({ completed: 60, deadLetter: 0 });
+    expect(mock.stats().refusedForRate).toBeGreaterThan(0);
+  });
+
+  it('lets an operator list, replay and purge dead letters by error code', async () => {
+    await open();
+    await mock.close();
+    mock = await startTestMock();
+    const config = loadConfig(seederEnv(prefix, mock.url), { tencent: true });
+    await q.close();
+    q = await openQueueRuntime(config, createLogger('silent'), 'worker');
+    const jobs = await enqueue([...rooms(2, '~10010'), ...rooms(3, '~10007')]);
+    await workUntilDone(jobs);
+    expect((await q.deadLetters.list({ errorCode: 10007 })).length).toBe(3);
+
+    // The rooms now exist: replaying the 10010s seeds them; the 10007s are purged.
+    for (const r of rooms(2, '~10010')) mock.script(r.groupId, []);
+    expect(await q.deadLetters.replay({ errorCode: 10010 })).toBe(2);
+    await waitFor('replayed jobs done', async () => (await q.status()).completed === 2);
+    for (const r of rooms(2, '~10010')) expect(mock.robotsIn(r.groupId)).toEqual(['bot-a', 'bot-b']);
+    expect(await q.deadLetters.purge({ errorCode: 10007 })).toBe(3);
+    expect(await q.status()).toMatchObject({ completed: 2, deadLetter: 0 });
+    expect(await q.seed.getFailedCount()).toBe(0);
+  });
+
+  it('reconcile writes the entry of a failed job that has none (a worker died between the two)', async () => {
+    await open();
+    const jobs = await enqueue(rooms(2, '~10004'));
+    await workUntilDone(jobs);
+    const [entry] = await q.deadLetters.list();
+    if (entry === undefined) throw new Error('expected an entry');
+    await (await q.deadLetters.queue.getJob(entry.jobId))?.remove();
+    expect(await q.deadLetters.count()).toBe(1);
+    expect(await q.deadLetters.reconcile()).toEqual({ added: 1, removed: 0 });
+    const again = await q.deadLetters.list();
+    expect(again.map((e) => e.errorCode)).toEqual([10004, 10004]);
+  });
+});
