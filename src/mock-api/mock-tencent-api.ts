@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,6 +47,8 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
   const store = new RoomStore();
   /** Aborted by close(): ends the delays of answers still waiting. */
   const closing = new AbortController();
+  // Every answer waiting out its latency listens to this one signal: hundreds at a time is normal.
+  setMaxListeners(0, closing.signal);
   /** Sockets still open, so close() can cut keep-alive connections too. */
   const sockets = new Set<Socket>();
 

@@ -20,8 +20,9 @@ export class CallStats {
 
   record(outcome: CallOutcome, at = Date.now()): void {
     this.#calls += 1;
-    if (this.#firstAt === 0) this.#firstAt = at;
-    this.#lastAt = at;
+    // Calls finish out of order; the span is from the earliest to the latest stamp.
+    this.#firstAt = this.#firstAt === 0 ? at : Math.min(this.#firstAt, at);
+    this.#lastAt = Math.max(this.#lastAt, at);
     this.#byKind[outcome.kind] += 1;
     if (outcome.kind !== 'success') {
       const key = errorKey(outcome);

@@ -42,7 +42,7 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
     const fail = async (outcome: CallOutcome, note = ''): Promise<never> => {
       const verdict: JobVerdict = { errorCode: outcome.errorCode, errorInfo: outcome.errorInfo + note };
       await job.updateData({ ...data, batchSize, doneCount: done, verdict } satisfies SeedJobData);
-      log.warn({ errorCode: verdict.errorCode, requestId: outcome.requestId }, 'job failed for good');
+      log.info({ errorCode: verdict.errorCode, requestId: outcome.requestId }, 'final answer; the job goes to the dead letters');
       throw new UnrecoverableError(describeVerdict(verdict));
     };
 
