@@ -51,9 +51,9 @@ export async function* validRequests(
 /** Reads the whole file once without enqueueing anything: a file with any bad line is refused whole. */
 export async function checkJobFile(path: string, options: ReadJobFileOptions, onLine?: (t: IntakeTally) => void): Promise<IntakeTally> {
   const tally = newTally();
-  for await (const _request of validRequests(path, options, tally, onLine)) {
-    // Only the tally matters in this pass.
-  }
+  const requests = validRequests(path, options, tally, onLine);
+  // Only the tally matters in this pass.
+  while (!(await requests.next()).done);
   if (tally.invalid > 0) {
     throw new SeederError('INPUT_INVALID', `${path}: ${tally.invalid} of ${tally.lines} lines are invalid; nothing was enqueued\n${describeProblems(path, tally)}`, {
       hint: 'fix these lines and run again, or pass --skip-invalid to enqueue the valid lines and list the rest',

@@ -1,7 +1,7 @@
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DEAD_LETTER_QUEUE_NAME } from '../queue/queue-names.js';
-import { parseSeedJobData } from '../queue/seed-job.js';
+import { parseSeedJobData, type SeedJobData } from '../queue/seed-job.js';
 import type { SeedQueue } from '../queue/seed-queue.js';
 import { deadLetterEntryOf, type DeadLetterEntry } from './dead-letter-entry.js';
 
@@ -59,8 +59,7 @@ export class DeadLetterStore {
     for (const entry of await this.#matchingJobs(filter)) {
       const job = await this.#seed.getJob(entry.data.jobId);
       if (job !== undefined && (await job.isFailed())) {
-        const { verdict: _dropped, ...rest } = parseSeedJobData(job.data);
-        await job.updateData(rest);
+        await job.updateData(withoutVerdict(parseSeedJobData(job.data)));
         await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       }
       await entry.remove();
@@ -128,4 +127,11 @@ export class DeadLetterStore {
 
 function matches(entry: DeadLetterEntry, filter: DeadLetterFilter): boolean {
   return filter.errorCode === undefined || entry.errorCode === filter.errorCode;
+}
+
+/** The job as it was before its final answer: a replay calls again. */
+function withoutVerdict(data: SeedJobData): SeedJobData {
+  const copy = { ...data };
+  delete copy.verdict;
+  return copy;
 }

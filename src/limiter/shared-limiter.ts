@@ -56,7 +56,8 @@ export async function createSharedLimiter(o: SharedLimiterOptions): Promise<Shar
   const log = o.logger.child({ limiter: o.id });
   limiter.on('error', (err: unknown) => log.error({ err }, 'limiter error'));
   await limiter.ready();
-  await limiter.updateSettings({ minTime });
+  // The typings say updateSettings returns the limiter; it returns a promise of it (the Redis write).
+  await (limiter.updateSettings({ minTime }) as unknown as Promise<Bottleneck>);
   log.info({ ratePerSecond: o.ratePerSecond, minTimeMs: minTime }, 'shared limiter ready');
 
   const grantTimeoutMs = o.grantTimeoutMs ?? 60_000;

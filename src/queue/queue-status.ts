@@ -21,7 +21,7 @@ export async function readQueueStatus(seed: SeedQueue, deadLetterCount: () => Pr
     waiting: n('wait') + n('prioritized'),
     active: n('active'),
     delayed: n('delayed'),
-    completed: Number(metrics.meta.count) || 0,
+    completed: metrics.meta.count,
     deadLetter,
   };
 }

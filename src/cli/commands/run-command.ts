@@ -53,15 +53,15 @@ export async function runCommand(args: readonly string[]): Promise<number> {
         },
       },
     });
-    let stopping = false;
-    const removeSignals = onShutdownSignals(() => (stopping = true), ctx.logger);
+    const stop = new AbortController();
+    const removeSignals = onShutdownSignals(() => stop.abort(), ctx.logger);
     const bar = new ProgressBar(process.stderr, 'seeding ', !values.json);
     const finished = (): number => seeded + [...deadLettered.values()].reduce((a, b) => a + b, 0);
     const detail = (): string => {
       const s = w.stats.snapshot();
       return `jobs, ${s.calls} calls, ${s.callsPerSecond.toFixed(0)} calls/s, ${retried} retried, ${finished() - seeded} dead-lettered`;
     };
-    while (!stopping && !isDrained(await q.status())) {
+    while (!stop.signal.aborted && !isDrained(await q.status())) {
       bar.update(finished(), enqueue.jobs, detail());
       await sleep(250);
     }
@@ -79,7 +79,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       queue: await q.status(),
     });
     ctx.out.write(values.json ? `${JSON.stringify(report)}\n` : describeRunReport(report));
-    return stopping ? EXIT.interrupted : EXIT.ok;
+    return stop.signal.aborted ? EXIT.interrupted : EXIT.ok;
   } finally {
     await q.close();
   }

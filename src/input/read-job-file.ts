@@ -1,0 +1,190 @@
+import { isUtf8 } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { SeedRequest } from '../domain/seed-request.js';
+import { isSeederError } from '../errors/seeder-error.js';
+import { expectIntegerInRange, expectOneOf } from './expect-option.js';
+import { findInvalidUtf8 } from './find-invalid-utf8.js';
+import { binaryJobFileError, directoryJobFileError, unreadableJobFileError } from './job-file-errors.js';
+import { LineSplitter, type RawLine } from './line-splitter.js';
+import type { LineParseResult } from './line-parse-result.js';
+import { parseCsvLine } from './parse-csv-line.js';
+import { parseJsonlLine } from './parse-jsonl-line.js';
+import {
+  DEFAULT_MAX_ROBOTS_PER_LINE,
+  LIMIT_MAX_ROBOTS_PER_LINE,
+  validateSeedRequest,
+  type SeedRequestLimits,
+} from './validate-seed-request.js';
+
+export type InputFormat = 'jsonl' | 'csv';
+
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
+/** Upper bound of `maxLineBytes`, well below V8's longest string. */
+const LIMIT_MAX_LINE_BYTES = 256 * 1024 * 1024;
+/** How much of the file's start is searched for a NUL byte, the mark of a binary or UTF-16 file. */
+const BINARY_SNIFF_BYTES = 64 * 1024;
+
+export interface ReadJobFileOptions extends SeedRequestLimits {
+  /** How lines are written. Default: from the extension, `.csv` (any case) → 'csv', anything else → 'jsonl'. */
+  readonly format?: InputFormat;
+  /**
+   * Longest line accepted, in bytes without its line ending. A longer line is reported as a
+   * problem and its bytes are discarded as they stream past. Default: 1 MiB (1_048_576).
+   */
+  readonly maxLineBytes?: number;
+}
+
+export type ParsedLine =
+  | {
+      readonly lineNumber: number;
+      readonly ok: true;
+      readonly request: SeedRequest;
+      readonly duplicatesRemoved: number;
+    }
+  | { readonly lineNumber: number; readonly ok: false; readonly problems: readonly string[] };
+
+interface Settings {
+  readonly format: InputFormat;
+  readonly maxLineBytes: number;
+  readonly maxRobotsPerLine: number;
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const NOT_BLANK = /\S/;
+
+/**
+ * Streams the jobs of a JSONL or CSV file, one ParsedLine per non-blank line, in constant
+ * memory. Options are checked now (TypeError); the file is opened on the first `next()`,
+ * which throws SeederError('INPUT_UNREADABLE') before any line when the file does not
+ * exist, is a directory, is not readable, or has a NUL byte in its first 64 KiB.
+ * Problems in single lines are yielded, never thrown.
+ */
+export function readJobFile(path: string, options: ReadJobFileOptions = {}): AsyncGenerator<ParsedLine> {
+  const settings: Settings = {
+    format: expectOneOf('format', options.format ?? formatFromExtension(path), ['jsonl', 'csv']),
+    maxLineBytes: expectIntegerInRange('maxLineBytes', options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, 1, LIMIT_MAX_LINE_BYTES),
+    maxRobotsPerLine: expectIntegerInRange(
+      'maxRobotsPerLine',
+      options.maxRobotsPerLine ?? DEFAULT_MAX_ROBOTS_PER_LINE,
+      1,
+      LIMIT_MAX_ROBOTS_PER_LINE,
+    ),
+  };
+  return streamJobFile(path, settings);
+}
+
+function formatFromExtension(path: string): InputFormat {
+  return extname(path).toLowerCase() === '.csv' ? 'csv' : 'jsonl';
+}
+
+async function* streamJobFile(path: string, settings: Settings): AsyncGenerator<ParsedLine> {
+  const handle = await openJobFile(path);
+  // The stream owns the handle from here on and closes it when it ends or is destroyed,
+  // which `for await` does when the caller stops early.
+  const stream = createReadStream(path, { fd: handle, highWaterMark: BINARY_SNIFF_BYTES });
+  const splitter = new LineSplitter(settings.maxLineBytes);
+  const interpret = lineInterpreter(settings);
+  // Chunks are held back until the first 64 KiB are known to be text, so that a binary
+  // file is refused before a single line is yielded.
+  let head: Buffer[] | undefined = [];
+  let headBytes = 0;
+  let lastLineNumber = 0;
+
+  function* linesOf(chunk: Buffer): Generator<ParsedLine> {
+    for (const raw of splitter.push(chunk)) {
+      lastLineNumber = raw.lineNumber;
+      const parsed = interpret(raw);
+      if (parsed !== undefined) yield parsed;
+    }
+  }
+  function startOf(chunks: Buffer[]): Buffer {
+    const start = Buffer.concat(chunks);
+    const nul = start.subarray(0, BINARY_SNIFF_BYTES).indexOf(0);
+    if (nul !== -1) throw binaryJobFileError(path, nul);
+    return start.subarray(0, 3).equals(UTF8_BOM) ? start.subarray(3) : start;
+  }
+
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (head === undefined) {
+        for (const parsed of linesOf(chunk)) yield parsed;
+        continue;
+      }
+      head.push(chunk);
+      headBytes += chunk.length;
+      if (headBytes < BINARY_SNIFF_BYTES) continue;
+      const start = startOf(head);
+      head = undefined;
+      for (const parsed of linesOf(start)) yield parsed;
+    }
+    if (head !== undefined) {
+      for (const parsed of linesOf(startOf(head))) yield parsed;
+    }
+    for (const raw of splitter.end()) {
+      const parsed = interpret(raw);
+      if (parsed !== undefined) yield parsed;
+    }
+  } catch (err) {
+    if (isSeederError(err) || !isErrnoError(err)) throw err;
+    const failure = unreadableJobFileError(path, err);
+    failure.message += lastLineNumber > 0 ? ` (after line ${lastLineNumber})` : '';
+    throw failure;
+  }
+}
+
+async function openJobFile(path: string): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw unreadableJobFileError(path, err);
+  }
+  try {
+    // On Linux, opening a directory read-only succeeds; only reading it fails.
+    if ((await handle.stat()).isDirectory()) throw directoryJobFileError(path);
+    return handle;
+  } catch (err) {
+    await handle.close();
+    throw isSeederError(err) ? err : unreadableJobFileError(path, err);
+  }
+}
+
+function isErrnoError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
+}
+
+/** Turns raw lines into ParsedLines; undefined for lines that are skipped (blank, CSV header). */
+function lineInterpreter(settings: Settings): (raw: RawLine) => ParsedLine | undefined {
+  const limits = { maxRobotsPerLine: settings.maxRobotsPerLine };
+  let firstLine = true;
+  return (raw) => {
+    const { lineNumber } = raw;
+    if (raw.kind === 'too-long') {
+      firstLine = false;
+      const problem =
+        `line is ${raw.byteLength} bytes, the maximum is ${settings.maxLineBytes}; ` +
+        'split its robots over several lines with the same groupId';
+      return { lineNumber, ok: false, problems: [problem] };
+    }
+    if (!isUtf8(raw.bytes)) {
+      firstLine = false;
+      const offset = findInvalidUtf8(raw.bytes);
+      const byte = (raw.bytes[offset] ?? 0).toString(16).padStart(2, '0');
+      const problem = `not valid UTF-8 at byte ${offset} of the line (0x${byte}); save the file as UTF-8`;
+      return { lineNumber, ok: false, problems: [problem] };
+    }
+    const text = raw.bytes.toString('utf8');
+    if (!NOT_BLANK.test(text)) return undefined;
+    const result: LineParseResult =
+      settings.format === 'csv' ? parseCsvLine(text, { firstLine }) : parseJsonlLine(text);
+    firstLine = false;
+    if (result.kind === 'header') return undefined;
+    if (result.kind === 'problem') return { lineNumber, ok: false, problems: [result.problem] };
+    const validation = validateSeedRequest(result.value, limits);
+    return validation.ok
+      ? { lineNumber, ok: true, request: validation.request, duplicatesRemoved: validation.duplicatesRemoved }
+      : { lineNumber, ok: false, problems: validation.problems };
+  }
+}
