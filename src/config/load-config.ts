@@ -2,13 +2,15 @@ import { SeederError } from '../errors/seeder-error.js';
 import { REGION_NAMES, regionBaseUrl, type Region } from '../domain/regions.js';
 import { DEFAULT_MAX_ROBOTS_PER_CALL } from '../domain/limits.js';
 import { EnvReader } from './env-reader.js';
-import type { SeederConfig, TencentConfig } from './seeder-config.js';
+import type { HttpConfig, SeederConfig, TencentConfig } from './seeder-config.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface LoadConfigOptions {
   /** Whether the command calls Tencent, so that the TIM_* settings are required. */
   readonly tencent: boolean;
+  /** Whether the command serves HTTP (`serve`), so that API_TOKENS is required. */
+  readonly http?: boolean;
 }
 
 /**
@@ -30,6 +32,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     slowDownDelayMs: r.integer('SLOW_DOWN_DELAY_MS', 1000, 1, 3_600_000),
     logLevel: r.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     tencent: options.tencent ? readTencent(r) : null,
+    http: options.http === true ? readHttp(r) : null,
   };
   if (config.keyPrefix.includes(':')) {
     r.problems.push(`KEY_PREFIX: must not contain ":" (BullMQ separates its keys with it), got ${JSON.stringify(config.keyPrefix)}`);
@@ -66,6 +69,28 @@ function readTencent(r: EnvReader): TencentConfig {
     requestTimeoutMs,
     userSigTtlSeconds: r.integer('USERSIG_TTL_SECONDS', 86_400, 300, 180 * 86_400),
   };
+}
+
+function readHttp(r: EnvReader): HttpConfig {
+  const apiTokens = list(r.raw('API_TOKENS'));
+  if (apiTokens.length === 0) {
+    r.problems.push('API_TOKENS: required for serve: one or more comma-separated bearer tokens clients must send (Authorization: Bearer <token>)');
+  } else if (apiTokens.some((t) => t.length < 16)) {
+    r.problems.push('API_TOKENS: every token must be at least 16 characters (generate one with: openssl rand -hex 24)');
+  }
+  return {
+    host: r.string('HOST', '0.0.0.0'),
+    port: r.integer('PORT', 8080, 0, 65_535),
+    apiTokens,
+    bodyLimitBytes: r.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 256 * 1_048_576),
+    callbackToken: r.raw('CALLBACK_TOKEN') ?? null,
+    autoSeedRobots: list(r.raw('AUTO_SEED_ROBOTS')),
+    seedRulesFile: r.raw('SEED_RULES_FILE') ?? null,
+  };
+}
+
+function list(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 function deepFreeze<T extends object>(o: T): Readonly<T> {

@@ -24,6 +24,25 @@ export interface SeederConfig {
   readonly logLevel: LevelWithSilent;
   /** Present only for commands that call Tencent (`worker`, `run`). */
   readonly tencent: TencentConfig | null;
+  /** Present only for `serve`. */
+  readonly http: HttpConfig | null;
+}
+
+export interface HttpConfig {
+  /** `HOST`, default `0.0.0.0`. */
+  readonly host: string;
+  /** `PORT`, default 8080. */
+  readonly port: number;
+  /** `API_TOKENS`, required: comma-separated bearer tokens accepted by the HTTP API. Never logged. */
+  readonly apiTokens: readonly string[];
+  /** `BODY_LIMIT_BYTES`, default 1048576: larger request bodies get 413. */
+  readonly bodyLimitBytes: number;
+  /** `CALLBACK_TOKEN`: the callback authentication token set in the Chat console; null = callbacks not authenticated. Never logged. */
+  readonly callbackToken: string | null;
+  /** `AUTO_SEED_ROBOTS`: comma-separated robot accounts put into every new AVChatRoom a callback announces. */
+  readonly autoSeedRobots: readonly string[];
+  /** `SEED_RULES_FILE`: a JSON file of richer callback rules (by group name pattern, robots drawn from a pool); null = none. */
+  readonly seedRulesFile: string | null;
 }
 
 export interface TencentConfig {

@@ -2,13 +2,15 @@ import type { JobsOptions } from 'bullmq';
 import type { SeedRequest } from '../domain/seed-request.js';
 import type { RobotCommand } from '../domain/robot-command.js';
 import { planJobs, type PlannedJob } from './plan-jobs.js';
-import { SEED_JOB_NAME } from './seed-job.js';
+import { SEED_JOB_NAME, type CampaignRunRef } from './seed-job.js';
 import type { SeedQueue } from './seed-queue.js';
 
 export interface EnqueueOptions {
   readonly command: RobotCommand;
   readonly maxRobotsPerCall: number;
   readonly jobOptions: JobsOptions;
+  /** Set when a campaign run enqueues: its jobs count in that run's report. */
+  readonly campaignRun?: CampaignRunRef;
   /** Jobs per `addBulk` round trip, default 1000. */
   readonly chunkSize?: number;
   /** Called after each chunk is in Redis, with the running totals. */
@@ -46,7 +48,7 @@ export async function enqueueRequests(
     o.onProgress?.({ requests: requestsDone, jobs: jobsDone });
   };
   for await (const request of requests) {
-    const jobs = planJobs(o.command, request, o.maxRobotsPerCall);
+    const jobs = planJobs(o.command, request, o.maxRobotsPerCall, o.campaignRun);
     if (pending.length + jobs.length > chunkSize) await flush();
     pending.push(...jobs);
     pendingRequests += 1;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SeedRequest } from '../domain/seed-request.js';
 import type { RobotCommand } from '../domain/robot-command.js';
-import type { SeedJobData } from './seed-job.js';
+import type { CampaignRunRef, SeedJobData } from './seed-job.js';
 
 export interface PlannedJob {
   readonly jobId: string;
@@ -13,11 +13,17 @@ export interface PlannedJob {
  * The job id is a hash of command, room and robot set, so enqueueing the same input twice
  * while the first is pending adds nothing (BullMQ ignores an existing id).
  */
-export function planJobs(command: RobotCommand, request: SeedRequest, maxRobotsPerCall: number): PlannedJob[] {
+export function planJobs(
+  command: RobotCommand,
+  request: SeedRequest,
+  maxRobotsPerCall: number,
+  campaignRun?: CampaignRunRef,
+): PlannedJob[] {
   const jobs: PlannedJob[] = [];
   for (let start = 0; start < request.robots.length; start += maxRobotsPerCall) {
     const robots = request.robots.slice(start, start + maxRobotsPerCall);
-    jobs.push({ jobId: seedJobId(command, request.groupId, robots), data: { command, groupId: request.groupId, robots } });
+    const data: SeedJobData = { command, groupId: request.groupId, robots, ...(campaignRun === undefined ? {} : { campaignRun }) };
+    jobs.push({ jobId: seedJobId(command, request.groupId, robots), data });
   }
   return jobs;
 }

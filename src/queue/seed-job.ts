@@ -7,6 +7,12 @@ export interface JobVerdict {
   readonly errorInfo: string;
 }
 
+/** Which campaign run enqueued a job, so its outcome counts in that run's report. */
+export interface CampaignRunRef {
+  readonly campaign: string;
+  readonly runId: string;
+}
+
 /** What a seed job carries in Redis. One job is one API call, unless Tencent refuses the batch size (10005). */
 export interface SeedJobData {
   readonly command: RobotCommand;
@@ -18,6 +24,8 @@ export interface SeedJobData {
   readonly doneCount?: number;
   /** Set when the job got a final, permanent answer. */
   readonly verdict?: JobVerdict;
+  /** Set when a campaign run enqueued the job. */
+  readonly campaignRun?: CampaignRunRef;
 }
 
 export const SEED_JOB_NAME = 'seed';
@@ -40,6 +48,7 @@ export function parseSeedJobData(value: unknown): SeedJobData {
     ...(typeof d['batchSize'] === 'number' ? { batchSize: d['batchSize'] } : {}),
     ...(typeof d['doneCount'] === 'number' ? { doneCount: d['doneCount'] } : {}),
     ...(isVerdict(d['verdict']) ? { verdict: d['verdict'] } : {}),
+    ...(isCampaignRun(d['campaignRun']) ? { campaignRun: d['campaignRun'] } : {}),
   };
 }
 
@@ -47,4 +56,10 @@ function isVerdict(v: unknown): v is JobVerdict {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
   return (o['errorCode'] === null || typeof o['errorCode'] === 'number') && typeof o['errorInfo'] === 'string';
+}
+
+function isCampaignRun(v: unknown): v is CampaignRunRef {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o['campaign'] === 'string' && typeof o['runId'] === 'string';
 }
