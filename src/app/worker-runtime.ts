@@ -5,7 +5,10 @@ import { createTencentClient } from '../tencent/tencent-client.js';
 import { createSigningUserSigSource, createStaticUserSigSource, type UserSigSource } from '../tencent/user-sig-source.js';
 import { CallStats } from '../stats/call-stats.js';
 import { countingApi } from '../stats/counting-api.js';
+import { CircuitBreaker } from '../breaker/circuit-breaker.js';
+import { breakerGate } from '../breaker/breaker-gate.js';
 import { createSeedProcessor } from '../worker/seed-processor.js';
+import { startConcurrencyTuner } from '../worker/concurrency-tuner.js';
 import { startSeedWorker, type SeedWorker, type SeedWorkerEvents } from '../worker/seed-worker.js';
 import type { QueueRuntime } from './queue-runtime.js';
 
@@ -13,6 +16,8 @@ export interface WorkerRuntime {
   readonly worker: SeedWorker;
   /** Calls this process made. */
   readonly stats: CallStats;
+  /** The circuit breaker this process shares with every other worker. */
+  readonly breaker: CircuitBreaker;
   /** First call drains (jobs in hand finish), `force` abandons them to the stalled checker. */
   close(force?: boolean): Promise<void>;
 }
@@ -24,7 +29,10 @@ export interface WorkerRuntimeOptions {
   readonly stalledIntervalMs?: number;
 }
 
-/** Wires client → counting → shared limiter → processor → BullMQ worker for one process. */
+/**
+ * Wires one worker process: Tencent client → call counting → shared limiter, behind the shared
+ * circuit breaker → processor → BullMQ worker, with concurrency following the API's latency.
+ */
 export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOptions = {}): Promise<WorkerRuntime> {
   const { config, logger } = q;
   const tencent = requireTencent(config.tencent);
@@ -45,13 +53,17 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     callExpirationMs: tencent.requestTimeoutMs * 2,
     logger,
   });
-  const api = rateLimitedApi(countingApi(client, stats), limiter);
+  const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger });
+  // Aborted at close: calls held by an open breaker stop waiting, so shutdown never hangs on an outage.
+  const closing = new AbortController();
+  const api = rateLimitedApi(countingApi(client, stats), { limiter, gate: breakerGate(breaker), signal: closing.signal });
   const processor = createSeedProcessor({ api, userSig, logger, slowDownDelayMs: config.slowDownDelayMs });
+  const concurrency = o.concurrency ?? config.workerConcurrency;
   const worker = await startSeedWorker(
     {
       redis: q.redis,
       prefix: config.keyPrefix,
-      concurrency: o.concurrency ?? config.workerConcurrency,
+      concurrency,
       processor,
       deadLetters: q.deadLetters,
       logger,
@@ -60,10 +72,21 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     },
     o.events,
   );
+  const tuner = startConcurrencyTuner({
+    target: worker.worker,
+    latencyMs: () => stats.snapshot().recentLatencyMs,
+    ratePerSecond: config.rateLimitPerSecond,
+    min: concurrency,
+    max: Math.max(concurrency, config.workerMaxConcurrency),
+    logger,
+  });
   return {
     worker,
     stats,
+    breaker,
     async close(force = false) {
+      tuner.stop();
+      closing.abort();
       await worker.close(force);
       await Promise.all([limiter.close(), api.close()]);
     },

@@ -25,6 +25,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     keyPrefix: r.string('KEY_PREFIX', '{robot-seeder}'),
     rateLimitPerSecond: r.integer('RATE_LIMIT_PER_SECOND', 200, 1, 100_000),
     workerConcurrency: r.integer('WORKER_CONCURRENCY', 50, 1, 10_000),
+    workerMaxConcurrency: r.integer('WORKER_MAX_CONCURRENCY', 500, 1, 10_000),
     maxRobotsPerCall: r.integer('MAX_ROBOTS_PER_CALL', DEFAULT_MAX_ROBOTS_PER_CALL, 1, 10_000),
     maxRobotsPerLine: r.integer('MAX_ROBOTS_PER_LINE', 10_000, 1, 1_000_000),
     jobAttempts: r.integer('JOB_ATTEMPTS', 8, 1, 1000),
@@ -34,6 +35,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     tencent: options.tencent ? readTencent(r) : null,
     http: options.http === true ? readHttp(r) : null,
   };
+  if (config.workerMaxConcurrency < config.workerConcurrency) {
+    r.problems.push(`WORKER_MAX_CONCURRENCY: ${config.workerMaxConcurrency} is below WORKER_CONCURRENCY (${config.workerConcurrency}); raise it or lower the other`);
+  }
   if (config.keyPrefix.includes(':')) {
     r.problems.push(`KEY_PREFIX: must not contain ":" (BullMQ separates its keys with it), got ${JSON.stringify(config.keyPrefix)}`);
   }

@@ -10,6 +10,8 @@ export interface SeederConfig {
   readonly rateLimitPerSecond: number;
   /** `WORKER_CONCURRENCY`, default 50: jobs one worker process holds at once (waiting for the limiter or in flight). */
   readonly workerConcurrency: number;
+  /** `WORKER_MAX_CONCURRENCY`, default 500: the ceiling when concurrency rises to keep the rate as API latency grows. */
+  readonly workerMaxConcurrency: number;
   /** `MAX_ROBOTS_PER_CALL`, default 500: longer robot lists are split into several jobs at enqueue time. */
   readonly maxRobotsPerCall: number;
   /** `MAX_ROBOTS_PER_LINE`, default 10000: an input line with more robots is refused as hostile. */

@@ -1,22 +1,44 @@
 import { isSeederError } from '../errors/seeder-error.js';
 import type { RobotCommand } from '../domain/robot-command.js';
 import type { CallOutcome, RobotsApi } from '../tencent/call-outcome.js';
+import { OPEN_GATE, type CallGate } from './call-gate.js';
 import type { SharedLimiter } from './shared-limiter.js';
 
+export interface RateLimitedApiOptions {
+  readonly limiter: SharedLimiter;
+  /** Whether calls may go out at all (the circuit breaker); default: always. */
+  readonly gate?: CallGate;
+  /** Aborted at shutdown: calls held by the gate give up and their jobs wait in the queue. */
+  readonly signal: AbortSignal;
+}
+
 /**
- * Puts every call (retries and re-signed calls included) through the shared limiter.
- * A stalled limiter is reported as a slow-down outcome: the job waits without using an attempt.
+ * The send path: every call (retries and re-signed calls included) passes the gate, then waits
+ * for a slot of the shared limiter. A call held back (gate closed, shutdown, stalled limiter)
+ * comes back as a slow-down outcome: its job waits without using an attempt.
  */
-export function rateLimitedApi(api: RobotsApi, limiter: SharedLimiter): RobotsApi {
+export function rateLimitedApi(api: RobotsApi, o: RateLimitedApiOptions): RobotsApi {
+  const gate = o.gate ?? OPEN_GATE;
   return {
     async call(command: RobotCommand, groupId: string, robots: readonly string[]): Promise<CallOutcome> {
-      try {
-        return await limiter.schedule(() => api.call(command, groupId, robots));
-      } catch (err) {
-        if (!isSeederError(err) || err.code !== 'LIMITER_STALLED') throw err;
-        return { kind: 'slow-down', errorCode: null, errorInfo: err.message, httpStatus: null, requestId: null, durationMs: 0 };
+      for (;;) {
+        const admitted = await gate.admit(o.signal);
+        if (admitted === 'stop') return heldBack('shutting down before the call was sent');
+        const probe = admitted === 'probe';
+        let outcome: CallOutcome | null;
+        try {
+          outcome = await o.limiter.schedule(async () => (probe || (await gate.mayStillSend()) ? api.call(command, groupId, robots) : null));
+        } catch (err) {
+          if (!isSeederError(err) || err.code !== 'LIMITER_STALLED') throw err;
+          return heldBack(err.message);
+        }
+        if (outcome !== null && (await gate.settle(outcome, probe)) === 'report') return outcome;
       }
     },
     close: () => api.close(),
   };
+}
+
+function heldBack(errorInfo: string): CallOutcome {
+  return { kind: 'slow-down', errorCode: null, errorInfo, httpStatus: null, requestId: null, durationMs: 0 };
 }

@@ -9,10 +9,12 @@ export interface SharedLimiterOptions {
   readonly id: string;
   readonly ratePerSecond: number;
   /**
-   * How long a call may wait for its slot before the limiter counts as stalled, default 60000.
-   * A call that waits longer is abandoned (it will not run late) and reported as LIMITER_STALLED.
+   * The watchdog declares the limiter stuck when calls have waited this long and none was
+   * granted meanwhile, default 15000. A healthy fleet waits at most (queued calls / rate).
    */
-  readonly grantTimeoutMs?: number;
+  readonly stallAfterMs?: number;
+  /** How often the watchdog looks, default 2000. */
+  readonly watchdogIntervalMs?: number;
   /** A slot whose call has not finished after this long is freed (a hung call must not hold it), default 30000. */
   readonly callExpirationMs?: number;
   readonly logger: Logger;
@@ -21,7 +23,14 @@ export interface SharedLimiterOptions {
 /** One limiter per SDKAppID, shared through Redis by every worker process on every machine. */
 export interface SharedLimiter {
   schedule<T>(fn: () => Promise<T>): Promise<T>;
+  /** Times the watchdog found the limiter stuck and reset it. */
+  readonly recoveries: number;
   close(): Promise<void>;
+}
+
+interface PendingCall {
+  readonly since: number;
+  readonly reject: (err: Error) => void;
 }
 
 /**
@@ -31,55 +40,96 @@ export interface SharedLimiter {
  *   NOSCRIPT, so a restarted Redis with an empty script cache does not break it.
  * - Limiter keys lost with a restart are re-created by Bottleneck (SETTINGS_KEY_NOT_FOUND path);
  *   the settings are re-applied on start so every process runs the configured rate.
- * - Dead clients: heartbeats let Bottleneck drop a killed process's registrations, and every job
- *   has an expiration, so a crash never leaves a slot held.
- * - Hangs: a call that gets no slot within grantTimeoutMs is abandoned with LIMITER_STALLED
- *   instead of waiting forever.
+ * - Dead clients: without maxConcurrent nothing is held per client, and every job has an
+ *   expiration, so a killed process never leaves capacity taken.
+ * - Hangs: a watchdog notices calls that wait while nothing is granted (a corrupted or
+ *   tampered limiter state, a lost pub/sub message), logs it loudly, fails the waiting calls
+ *   with LIMITER_STALLED (their jobs wait and retry without using an attempt) and rebuilds the
+ *   limiter from the configured settings, clearing its Redis state.
  * - CROSSSLOT: every key of the limiter carries the same hash tag (`id` starts with it).
  * The spacing is `minTime` = 1000 / rate ms, computed in Redis from its own clock, which keeps any
  * one-second window at or under the cap, where a refilled reservoir could let two bursts meet.
  */
 export async function createSharedLimiter(o: SharedLimiterOptions): Promise<SharedLimiter> {
   const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2000) });
-  const connection = new Bottleneck.IORedisConnection({ client: redis });
-  const minTime = 1000 / o.ratePerSecond;
-  const limiter = new Bottleneck({
-    id: o.id,
-    datastore: 'ioredis',
-    connection,
-    clearDatastore: false,
-    minTime,
-    maxConcurrent: null,
-    // Limiter keys expire a day after the last use rather than living forever.
-    timeout: 24 * 3600 * 1000,
-  });
   const log = o.logger.child({ limiter: o.id });
-  limiter.on('error', (err: unknown) => log.error({ err }, 'limiter error'));
-  await limiter.ready();
-  // The typings say updateSettings returns the limiter; it returns a promise of it (the Redis write).
-  await (limiter.updateSettings({ minTime }) as unknown as Promise<Bottleneck>);
-  log.info({ ratePerSecond: o.ratePerSecond, minTimeMs: minTime }, 'shared limiter ready');
-
-  const grantTimeoutMs = o.grantTimeoutMs ?? 60_000;
+  const minTime = 1000 / o.ratePerSecond;
   const expiration = o.callExpirationMs ?? 30_000;
+  const stallAfterMs = o.stallAfterMs ?? 15_000;
+
+  const build = async (clearDatastore: boolean): Promise<Bottleneck> => {
+    const limiter = new Bottleneck({
+      id: o.id,
+      datastore: 'ioredis',
+      connection: new Bottleneck.IORedisConnection({ client: redis }),
+      clearDatastore,
+      minTime,
+      maxConcurrent: null,
+      // Limiter keys expire a day after the last use rather than living forever.
+      timeout: 24 * 3600 * 1000,
+    });
+    limiter.on('error', (err: unknown) => log.error({ err }, 'limiter error'));
+    await limiter.ready();
+    // The typings say updateSettings returns the limiter; it returns a promise of it (the Redis write).
+    await (limiter.updateSettings({ minTime }) as unknown as Promise<Bottleneck>);
+    return limiter;
+  };
+
+  let limiter = await build(false);
+  log.info({ ratePerSecond: o.ratePerSecond, minTimeMs: minTime }, 'shared limiter ready');
+  const pending = new Map<number, PendingCall>();
+  let nextId = 0;
+  let lastGrantAt = Date.now();
+  let recoveries = 0;
+  let recovering = false;
+
+  const watchdog = setInterval(() => {
+    if (recovering || pending.size === 0) return;
+    const now = Date.now();
+    const oldest = Math.min(...[...pending.values()].map((p) => p.since));
+    if (now - oldest < stallAfterMs || now - lastGrantAt < stallAfterMs) return;
+    recovering = true;
+    recoveries += 1;
+    log.error(
+      { waitingCalls: pending.size, waitedMs: now - oldest, msSinceLastGrant: now - lastGrantAt },
+      'LIMITER STALLED: calls are waiting and nothing was granted; failing them for a later retry and resetting the shared limiter',
+    );
+    const stalled = new SeederError('LIMITER_STALLED', `the shared limiter granted nothing for ${now - lastGrantAt} ms`);
+    for (const p of pending.values()) p.reject(stalled);
+    pending.clear();
+    const old = limiter;
+    build(true)
+      .then((fresh) => {
+        limiter = fresh;
+        lastGrantAt = Date.now();
+        log.warn('shared limiter rebuilt');
+        return old.disconnect(false);
+      })
+      .catch((err: unknown) => log.error({ err }, 'could not rebuild the shared limiter; will try again'))
+      .finally(() => (recovering = false));
+  }, o.watchdogIntervalMs ?? 2000);
+  watchdog.unref();
 
   return {
+    get recoveries() {
+      return recoveries;
+    },
     schedule<T>(fn: () => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        let started = false;
+        const id = nextId++;
+        // Once the watchdog gave up on a call, its slot may still come: it must not send then.
         let abandoned = false;
-        const timer = setTimeout(() => {
-          if (started) return;
-          abandoned = true;
-          log.error({ grantTimeoutMs }, 'limiter granted no slot in time; abandoning the call');
-          reject(new SeederError('LIMITER_STALLED', `the shared limiter granted no slot within ${grantTimeoutMs} ms`));
-        }, grantTimeoutMs);
+        pending.set(id, {
+          since: Date.now(),
+          reject: (err) => {
+            abandoned = true;
+            reject(err);
+          },
+        });
         limiter
           .schedule({ expiration }, async () => {
-            // Abandoned calls keep their slot but make no request, so they cannot run late.
-            if (abandoned) return undefined;
-            started = true;
-            clearTimeout(timer);
+            lastGrantAt = Date.now();
+            if (!pending.delete(id) || abandoned) return undefined;
             return fn();
           })
           .then(
@@ -87,13 +137,14 @@ export async function createSharedLimiter(o: SharedLimiterOptions): Promise<Shar
               if (!abandoned) resolve(v as T);
             },
             (err: unknown) => {
-              clearTimeout(timer);
+              pending.delete(id);
               if (!abandoned) reject(err instanceof Error ? err : new Error(String(err)));
             },
           );
       });
     },
     async close() {
+      clearInterval(watchdog);
       await limiter.disconnect(true);
       redis.disconnect();
     },

@@ -14,12 +14,12 @@ export interface SeedWorkerOptions {
   readonly deadLetters: DeadLetterStore;
   readonly logger: Logger;
   /**
-   * How long a job's lock lasts without renewal, default 10000. A killed worker's jobs are taken up
+   * How long a job's lock lasts without renewal, default 6000. A killed worker's jobs are taken up
    * by others after at most lockDurationMs + stalledIntervalMs; shorter values recover faster but
    * risk a busy event loop losing its locks (the job then runs twice, which add_robots tolerates).
    */
   readonly lockDurationMs?: number;
-  /** How often this worker looks for stalled jobs, default 5000. */
+  /** How often this worker looks for stalled jobs, default 3000. */
   readonly stalledIntervalMs?: number;
   /** How often dead letters are reconciled with failed jobs, default 30000. */
   readonly reconcileIntervalMs?: number;
@@ -46,8 +46,8 @@ export async function startSeedWorker(o: SeedWorkerOptions, events: SeedWorkerEv
     connection: o.redis,
     prefix: o.prefix,
     concurrency: o.concurrency,
-    lockDuration: o.lockDurationMs ?? 10_000,
-    stalledInterval: o.stalledIntervalMs ?? 5_000,
+    lockDuration: o.lockDurationMs ?? 6_000,
+    stalledInterval: o.stalledIntervalMs ?? 3_000,
     // A job whose worker died is put back more than once before it counts as failed:
     // add_robots is idempotent, and a crash is no reason to give up on a room.
     maxStalledCount: 5,

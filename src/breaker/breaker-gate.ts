@@ -1,0 +1,35 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CallGate } from '../limiter/call-gate.js';
+import type { CallOutcome } from '../tencent/call-outcome.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
+import { isOutageSignal } from './outage-signal.js';
+
+/**
+ * The circuit breaker as the limiter's gate: while it is open a call waits (polling the shared
+ * state), unless it wins the probe token; an outage-like failure while open is held, not
+ * reported, so jobs do not burn attempts on an outage.
+ */
+export function breakerGate(breaker: CircuitBreaker): CallGate {
+  return {
+    async admit(signal) {
+      for (;;) {
+        if (signal.aborted) return 'stop';
+        if ((await breaker.state()) === 'closed') return 'send';
+        if (await breaker.tryProbe()) return 'probe';
+        const pauseMs = Math.round(breaker.probeIntervalMs * (0.5 + Math.random() * 0.5));
+        try {
+          await sleep(pauseMs, undefined, { signal });
+        } catch {
+          return 'stop';
+        }
+      }
+    },
+    async mayStillSend() {
+      return (await breaker.state()) === 'closed';
+    },
+    async settle(outcome: CallOutcome, probe: boolean) {
+      const state = await breaker.record(outcome, probe);
+      return state === 'open' && isOutageSignal(outcome) ? 'hold' : 'report';
+    },
+  };
+}
