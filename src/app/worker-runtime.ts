@@ -1,8 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import type { TencentConfig } from '../config/seeder-config.js';
 import { createSharedLimiter } from '../limiter/shared-limiter.js';
 import { rateLimitedApi } from '../limiter/rate-limited-api.js';
 import { createTencentClient } from '../tencent/tencent-client.js';
 import { createSigningUserSigSource, createStaticUserSigSource, type UserSigSource } from '../tencent/user-sig-source.js';
+import type { RobotsApi } from '../tencent/call-outcome.js';
 import { CallStats } from '../stats/call-stats.js';
 import { countingApi } from '../stats/counting-api.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
@@ -27,6 +29,8 @@ export interface WorkerRuntimeOptions {
   readonly events?: SeedWorkerEvents;
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
+  /** Wraps the Tencent client inside the limiter, as the call counting does (e.g. to feed metrics). */
+  readonly decorate?: (api: RobotsApi) => RobotsApi;
 }
 
 /**
@@ -56,7 +60,9 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
   const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger });
   // Aborted at close: calls held by an open breaker stop waiting, so shutdown never hangs on an outage.
   const closing = new AbortController();
-  const api = rateLimitedApi(countingApi(client, stats), { limiter, gate: breakerGate(breaker), signal: closing.signal });
+  // Every call held by the breaker waits on this one signal: hundreds at a time is normal.
+  setMaxListeners(0, closing.signal);
+  const api = rateLimitedApi(countingApi(o.decorate?.(client) ?? client, stats), { limiter, gate: breakerGate(breaker), signal: closing.signal });
   const processor = createSeedProcessor({ api, userSig, logger, slowDownDelayMs: config.slowDownDelayMs });
   const concurrency = o.concurrency ?? config.workerConcurrency;
   const worker = await startSeedWorker(
