@@ -85,6 +85,18 @@ describe('seeding through the queue (in-process worker)', () => {
     expect(codes['10002']).toBe(8);
   });
 
+  it('re-signs the UserSig once when Tencent rejects it, and dead-letters a second rejection', async () => {
+    await open({ JOB_ATTEMPTS: '1' });
+    const jobs = await enqueue([room('room-expired~70001x1'), room('room-rejected~70001'), room('room-busy~60007x2')]);
+    await workUntilDone(jobs);
+    expect(await q.status()).toMatchObject({ completed: 2, deadLetter: 1 });
+    expect(mock.robotsIn('room-expired~70001x1')).toEqual(['bot-a', 'bot-b']);
+    expect(mock.robotsIn('room-busy~60007x2')).toEqual(['bot-a', 'bot-b']); // rate-limit answers used no attempt
+    const [entry] = await q.deadLetters.list();
+    expect(entry).toMatchObject({ groupId: 'room-rejected~70001', errorCode: 70001 });
+    expect(entry?.errorInfo).toContain('again after a fresh UserSig');
+  });
+
   it('splits a call refused with 10005 into halves instead of dead-lettering it', async () => {
     await open();
     const robots = ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'];
