@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, type LoadConfigOptions } from '../config/load-config.js';
 import type { SeederConfig } from '../config/seeder-config.js';
 import { createLogger, type Logger } from '../log/logger.js';
 
@@ -26,7 +26,7 @@ const FLAG_ENV: Readonly<Record<string, string>> = {
 /** Config = defaults < environment < flags; a command that calls Tencent asks for the TIM_* part. */
 export function createCliContext(
   flags: Readonly<Record<string, unknown>>,
-  needs: { tencent: boolean },
+  needs: LoadConfigOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): CliContext {
   const merged: Record<string, string | undefined> = { ...env };

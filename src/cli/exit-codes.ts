@@ -13,8 +13,10 @@ export const EXIT = {
 
 export function exitCodeOf(code: SeederErrorCode): number {
   switch (code) {
+    // NOT_FOUND: naming something that is not there (`campaign pause nosuch`) is a usage error, not a bug.
     case 'USAGE':
     case 'CONFIG_INVALID':
+    case 'NOT_FOUND':
       return EXIT.usage;
     case 'INPUT_INVALID':
     case 'INPUT_UNREADABLE':

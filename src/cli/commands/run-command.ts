@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openQueueRuntime } from '../../app/queue-runtime.js';
 import { startWorkerRuntime } from '../../app/worker-runtime.js';
+import { combineWorkerEvents } from '../../app/combine-worker-events.js';
+import { campaignAccounting } from '../../campaign/campaign-accounting.js';
 import { isDrained } from '../../queue/queue-status.js';
 import { integerFlag, parseCommandArgs, requirePositional } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
@@ -43,15 +45,20 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     let seeded = 0;
     let retried = 0;
     const deadLettered = new Map<string, number>();
+    // Campaign jobs this process happens to work still count in their runs' reports.
+    const accounting = campaignAccounting(q);
     const w = await startWorkerRuntime(q, {
-      events: {
-        onCompleted: () => (seeded += 1),
-        onRetry: () => (retried += 1),
-        onDeadLettered: (e) => {
-          const key = String(e.errorCode ?? 'none');
-          deadLettered.set(key, (deadLettered.get(key) ?? 0) + 1);
+      events: combineWorkerEvents(
+        {
+          onCompleted: () => (seeded += 1),
+          onRetry: () => (retried += 1),
+          onDeadLettered: (e) => {
+            const key = String(e.errorCode ?? 'none');
+            deadLettered.set(key, (deadLettered.get(key) ?? 0) + 1);
+          },
         },
-      },
+        accounting,
+      ),
     });
     const stop = new AbortController();
     const removeSignals = onShutdownSignals(() => stop.abort(), ctx.logger);
@@ -66,6 +73,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       await sleep(250);
     }
     await w.close();
+    await accounting.flush();
     removeSignals();
     bar.finish(finished(), enqueue.jobs, detail());
     const report = buildRunReport({

@@ -1,5 +1,5 @@
 import { openQueueRuntime } from '../../app/queue-runtime.js';
-import { startWorkerRuntime } from '../../app/worker-runtime.js';
+import { startWorkerProcess } from '../../app/worker-process.js';
 import { integerFlag, parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -7,20 +7,20 @@ import { onShutdownSignals } from '../shutdown-signals.js';
 
 export const WORKER_USAGE = 'robot-seeder worker [--concurrency N]';
 
-/** `worker`: works the seed queue until SIGTERM/SIGINT; the first drains, a second forces. */
+/** `worker`: works the seed queue and fires campaign runs until SIGTERM/SIGINT; the first drains, a second forces. */
 export async function workerCommand(args: readonly string[]): Promise<number> {
   const { values } = parseCommandArgs(args, { ...COMMON_FLAGS, concurrency: { type: 'string' } }, WORKER_USAGE);
   integerFlag('concurrency', values.concurrency, 1, 10_000);
   const ctx = createCliContext(values, { tencent: true });
   const q = await openQueueRuntime(ctx.config, ctx.logger, 'worker');
-  const w = await startWorkerRuntime(q);
+  const w = await startWorkerProcess(q);
   ctx.logger.info({ concurrency: ctx.config.workerConcurrency, ratePerSecond: ctx.config.rateLimitPerSecond }, 'worker started');
   await new Promise<void>((resolve) => {
     onShutdownSignals(() => resolve(), ctx.logger);
   });
   await w.close();
   await q.close();
-  const s = w.stats.snapshot();
+  const s = w.runtime.stats.snapshot();
   ctx.logger.info({ calls: s.calls, byKind: s.byKind }, 'worker stopped');
   return EXIT.ok;
 }

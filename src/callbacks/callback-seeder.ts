@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log/logger.js';
+import type { SeedRequest } from '../domain/seed-request.js';
+import { enqueueRequests } from '../queue/enqueue-requests.js';
+import type { SeedQueue } from '../queue/seed-queue.js';
+
+export interface CallbackSeederOptions {
+  readonly seed: SeedQueue;
+  readonly redis: Redis;
+  readonly keyPrefix: string;
+  readonly maxRobotsPerCall: number;
+  readonly jobOptions: JobsOptions;
+  readonly logger: Logger;
+  /** How long a room counts as seeded by a callback, so a repeated callback adds nothing; default 3600. */
+  readonly dedupeSeconds?: number;
+  /** Waits before the 2nd, 3rd, ... enqueue attempt; default [1000, 3000]. */
+  readonly retryDelaysMs?: readonly number[];
+}
+
+/**
+ * Enqueues the robots of rooms announced by callbacks, after the callback was answered.
+ * A room is seeded once per `dedupeSeconds` (Tencent may repeat a callback, and a pool draw
+ * would differ each time); a failed enqueue is retried, then logged as an error with the
+ * group id: nothing is dropped without a trace. `close()` waits for the enqueues in progress.
+ */
+export class CallbackSeeder {
+  readonly #o: CallbackSeederOptions;
+  /** Enqueues started and not finished; close() waits for them. */
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(o: CallbackSeederOptions) {
+    this.#o = o;
+  }
+
+  /** Starts the enqueue and returns at once; the returned promise (never rejecting) is for tests. */
+  seed(request: SeedRequest): Promise<void> {
+    const p = this.#seed(request).finally(() => this.#pending.delete(p));
+    this.#pending.add(p);
+    return p;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#pending]);
+  }
+
+  async #seed(request: SeedRequest): Promise<void> {
+    const { redis, logger } = this.#o;
+    const log = logger.child({ groupId: request.groupId });
+    const dedupeKey = `${this.#o.keyPrefix}:callbacks:created:${request.groupId}`;
+    try {
+      const first = await redis.set(dedupeKey, '1', 'EX', this.#o.dedupeSeconds ?? 3600, 'NX');
+      if (first === null) {
+        log.info('room already seeded by an earlier callback; ignoring the repeat');
+        return;
+      }
+    } catch (err) {
+      // Without the check a repeat may seed twice, which is harmless; losing the room is not.
+      log.warn({ err }, 'could not record the callback; enqueueing anyway');
+    }
+    const delays = [0, ...(this.#o.retryDelaysMs ?? [1000, 3000])];
+    for (const [attempt, delayMs] of delays.entries()) {
+      if (delayMs > 0) await sleep(delayMs);
+      try {
+        const r = await enqueueRequests(this.#o.seed, [request], {
+          command: 'add_robots',
+          maxRobotsPerCall: this.#o.maxRobotsPerCall,
+          jobOptions: this.#o.jobOptions,
+        });
+        log.info({ robots: request.robots.length, jobs: r.jobs }, 'new live room: robots enqueued');
+        return;
+      } catch (err) {
+        log.warn({ err, attempt: attempt + 1, of: delays.length }, 'enqueueing the robots of a new room failed');
+      }
+    }
+    log.error({ robots: request.robots }, 'new live room NOT seeded: enqueueing failed every time; enqueue it by hand');
+    await redis.del(dedupeKey).catch(() => undefined);
+  }
+}

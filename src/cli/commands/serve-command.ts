@@ -1,0 +1,114 @@
+import { openQueueRuntime } from '../../app/queue-runtime.js';
+import { startWorkerProcess, type WorkerProcess } from '../../app/worker-process.js';
+import { CircuitBreaker } from '../../breaker/circuit-breaker.js';
+import { loadSeedRules } from '../../callbacks/load-seed-rules.js';
+import { EnvReader } from '../../config/env-reader.js';
+import type { HttpConfig, SeederConfig } from '../../config/seeder-config.js';
+import { SeederError } from '../../errors/seeder-error.js';
+import { buildHttpServer } from '../../http/build-http-server.js';
+import { metricsApi } from '../../metrics/metrics-api.js';
+import { createSeederMetrics } from '../../metrics/seeder-metrics.js';
+import { integerFlag, parseCommandArgs } from '../cli-args.js';
+import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
+import { EXIT } from '../exit-codes.js';
+import { onShutdownSignals } from '../shutdown-signals.js';
+
+export const SERVE_USAGE = 'robot-seeder serve [--with-workers] [--port N] [--host H]';
+
+/**
+ * `serve`: the HTTP API, Tencent callbacks, /metrics and /admin until SIGTERM/SIGINT; with
+ * --with-workers it also works the queue in this process. The first signal stops accepting
+ * requests, then drains the workers, and exits 0; a second one forces.
+ */
+export async function serveCommand(args: readonly string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    { ...COMMON_FLAGS, 'with-workers': { type: 'boolean', default: false }, port: { type: 'string' }, host: { type: 'string' } },
+    SERVE_USAGE,
+  );
+  integerFlag('port', values.port, 0, 65_535);
+  const withWorkers = values['with-workers'];
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (values.port !== undefined) env['PORT'] = values.port;
+  if (values.host !== undefined) env['HOST'] = values.host;
+  const ctx = createCliContext(values, { tencent: withWorkers, http: true }, env);
+  const { config, logger } = ctx;
+  const http = requireHttp(config.http);
+  const sdkAppId = callbackSdkAppId(config, env);
+  const rules = http.seedRulesFile === null ? null : await loadSeedRules(http.seedRulesFile, config.maxRobotsPerLine);
+
+  const q = await openQueueRuntime(config, logger, 'worker');
+  let workers: WorkerProcess | null = null;
+  try {
+    const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger });
+    const metrics = createSeederMetrics({
+      rateLimitPerSecond: config.rateLimitPerSecond,
+      queueStatus: () => q.status(),
+      breakerState: () => breaker.state(),
+      onCollectError: (err) => logger.warn({ err }, 'metrics: cannot read the queue figures from Redis'),
+    });
+    const app = await buildHttpServer({ queue: q, http, metrics, logger, callbacks: { sdkAppId, rules } });
+    if (withWorkers) {
+      workers = await startWorkerProcess(q, {
+        decorate: (api) => metricsApi(api, metrics),
+        events: { onRetry: () => metrics.recordRetry() },
+      });
+    }
+    await listen(app, http);
+    if (http.callbackToken === null) logger.warn('CALLBACK_TOKEN is not set: Tencent callbacks are accepted without authentication');
+    logger.info(
+      {
+        host: http.host,
+        address: app.server.address(),
+        withWorkers,
+        callbacks: { sdkAppId, authenticated: http.callbackToken !== null, autoSeedRobots: http.autoSeedRobots.length, rules: rules?.rules.length ?? 0 },
+      },
+      'serving',
+    );
+    await new Promise<void>((resolve) => {
+      onShutdownSignals(() => resolve(), logger);
+    });
+    await app.close();
+    await workers?.close();
+    workers = null;
+    logger.info('stopped');
+    return EXIT.ok;
+  } finally {
+    await workers?.close(true);
+    await q.close();
+  }
+}
+
+async function listen(app: Awaited<ReturnType<typeof buildHttpServer>>, http: HttpConfig): Promise<void> {
+  try {
+    await app.listen({ host: http.host, port: http.port });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new SeederError('CONFIG_INVALID', `cannot listen on ${http.host}:${http.port} (${code})`, {
+      hint: 'choose another PORT (or --port), or stop the process that holds this one',
+      cause: err,
+    });
+  }
+}
+
+function requireHttp(http: HttpConfig | null): HttpConfig {
+  if (http === null) throw new Error('serve needs the HTTP configuration: load it with { http: true }');
+  return http;
+}
+
+/**
+ * Callbacks are accepted for our SDKAppID only. Without --with-workers serve needs no secret key,
+ * so only TIM_SDKAPPID is read, with the same rules as the Tencent section.
+ */
+function callbackSdkAppId(config: SeederConfig, env: NodeJS.ProcessEnv): number {
+  if (config.tencent !== null) return config.tencent.sdkAppId;
+  const r = new EnvReader(env);
+  const sdkAppId = r.raw('TIM_SDKAPPID') === undefined ? 0 : r.integer('TIM_SDKAPPID', 0, 1, 4_294_967_295);
+  if (r.raw('TIM_SDKAPPID') === undefined) r.problems.push('TIM_SDKAPPID: required for serve: Tencent callbacks are accepted for this SDKAppID only');
+  if (r.problems.length > 0) {
+    throw new SeederError('CONFIG_INVALID', `invalid configuration:\n  - ${r.problems.join('\n  - ')}`, {
+      hint: 'set these environment variables and run again; see the configuration table in README.md',
+    });
+  }
+  return sdkAppId;
+}

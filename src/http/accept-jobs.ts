@@ -1,0 +1,52 @@
+import type { JobsOptions } from 'bullmq';
+import type { SeedRequest } from '../domain/seed-request.js';
+import { validateSeedRequest } from '../input/validate-seed-request.js';
+import { enqueueRequests } from '../queue/enqueue-requests.js';
+import { planJobs } from '../queue/plan-jobs.js';
+import type { SeedQueue } from '../queue/seed-queue.js';
+import type { RequestProblem } from './api-errors.js';
+
+/** Problems listed in one 400 answer at most; a last entry counts the rest. */
+export const MAX_LISTED_PROBLEMS = 100;
+
+export interface AcceptJobsDeps {
+  readonly seed: SeedQueue;
+  readonly maxRobotsPerCall: number;
+  readonly maxRobotsPerLine: number;
+  readonly jobOptions: JobsOptions;
+}
+
+export type AcceptJobsResult =
+  | { readonly statusCode: 202; readonly body: { readonly accepted: number; readonly jobIds: readonly string[] } }
+  | { readonly statusCode: 400; readonly body: { readonly errors: readonly RequestProblem[] } };
+
+/**
+ * Validates every item first (with the job files' rules) and enqueues only when all are valid:
+ * one bad item and nothing is enqueued. `accepted` counts items; `jobIds` has one id per job,
+ * more than one for an item with more robots than one call takes. Job ids are content hashes,
+ * so an item already pending is not added twice.
+ */
+export async function acceptJobs(items: readonly unknown[], d: AcceptJobsDeps): Promise<AcceptJobsResult> {
+  const requests: SeedRequest[] = [];
+  const problems: RequestProblem[] = [];
+  let hidden = 0;
+  items.forEach((item, index) => {
+    const v = validateSeedRequest(item, { maxRobotsPerLine: d.maxRobotsPerLine });
+    if (v.ok) {
+      requests.push(v.request);
+      return;
+    }
+    for (const message of v.problems) {
+      if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ index, message });
+      else hidden += 1;
+    }
+  });
+  if (problems.length > 0) {
+    if (hidden > 0) problems.push({ message: `…and ${hidden} more problems; fix the ones above and send again` });
+    return { statusCode: 400, body: { errors: problems } };
+  }
+  await enqueueRequests(d.seed, requests, { command: 'add_robots', maxRobotsPerCall: d.maxRobotsPerCall, jobOptions: d.jobOptions });
+  // planJobs is deterministic: these are the ids enqueueRequests just wrote.
+  const jobIds = requests.flatMap((r) => planJobs('add_robots', r, d.maxRobotsPerCall).map((j) => j.jobId));
+  return { statusCode: 202, body: { accepted: requests.length, jobIds } };
+}

@@ -1,0 +1,53 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Logger } from '../log/logger.js';
+
+/**
+ * Error bodies of the API, two shapes:
+ * - 400: `{"errors": [{"index"?: i, "message": "..."}]}`, every problem found, `index` naming
+ *   the item of a list (absent when the problem is with the request as a whole);
+ * - any other status: `{"error": "<STABLE_CODE>", "message": "..."}`; clients branch on `error`.
+ */
+export interface RequestProblem {
+  readonly index?: number;
+  readonly message: string;
+}
+
+export interface ApiError {
+  readonly error: string;
+  readonly message?: string;
+}
+
+export function badRequest(problems: readonly RequestProblem[]): { errors: readonly RequestProblem[] } {
+  return { errors: problems };
+}
+
+/** Maps fastify's and the handlers' errors to the API's error bodies; 5xx are logged, not explained. */
+export function installErrorHandlers(app: FastifyInstance, o: { bodyLimitBytes: number; logger: Logger }): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err.validation !== undefined) {
+      const where = err.validationContext ?? 'request';
+      return reply.code(400).send(badRequest(err.validation.map((v) => ({ message: `${where}${v.instancePath}: ${v.message ?? 'is invalid'}` }))));
+    }
+    switch (err.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply.code(413).send({
+          error: 'BODY_TOO_LARGE',
+          message: `the body is larger than ${o.bodyLimitBytes} bytes (BODY_LIMIT_BYTES); send fewer jobs per request`,
+        } satisfies ApiError);
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply.code(415).send({ error: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as JSON with Content-Type: application/json' } satisfies ApiError);
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return reply.code(400).send(badRequest([{ message: 'the body is empty; send a JSON object' }]));
+      default:
+        break;
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 400) return reply.code(400).send(badRequest([{ message: `the body is not valid JSON: ${err.message}` }]));
+    if (status < 500) return reply.code(status).send({ error: err.code, message: err.message } satisfies ApiError);
+    o.logger.error({ err, method: request.method, url: request.routeOptions.url }, 'request failed');
+    return reply.code(500).send({ error: 'INTERNAL', message: 'the request failed on the server; see its log' } satisfies ApiError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` } satisfies ApiError),
+  );
+}

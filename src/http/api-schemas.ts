@@ -1,0 +1,70 @@
+/**
+ * JSON schemas shared by the routes: they validate requests, shape responses and make the
+ * OpenAPI document (/openapi.json). Validation schemas use no `format` (the validators have none).
+ */
+
+export const ERROR_BODY = {
+  type: 'object',
+  description: 'Any error but 400: a stable code to branch on, and a message for people.',
+  required: ['error'],
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+export const PROBLEMS_BODY = {
+  type: 'object',
+  description: 'Every problem of the request; `index` is the item of the list it is about (absent: the request as a whole).',
+  required: ['errors'],
+  properties: {
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['message'],
+        properties: { index: { type: 'integer', minimum: 0 }, message: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+export const UNAUTHORIZED = { ...ERROR_BODY, description: 'No valid token: nothing else is said.' } as const;
+
+export const QUEUE_STATUS = {
+  type: 'object',
+  description: 'The figures of `robot-seeder status --json`.',
+  required: ['waiting', 'active', 'delayed', 'completed', 'deadLetter'],
+  properties: {
+    waiting: { type: 'integer' },
+    active: { type: 'integer' },
+    delayed: { type: 'integer' },
+    completed: { type: 'integer', description: 'All jobs completed since the queue was made.' },
+    deadLetter: { type: 'integer' },
+  },
+} as const;
+
+export const DEAD_LETTER_ENTRY = {
+  type: 'object',
+  required: ['jobId', 'command', 'groupId', 'robots', 'errorCode', 'errorInfo', 'attempts', 'failedAt'],
+  properties: {
+    jobId: { type: 'string' },
+    command: { type: 'string', enum: ['add_robots', 'del_robots'] },
+    groupId: { type: 'string' },
+    robots: { type: 'array', items: { type: 'string' } },
+    errorCode: { type: ['integer', 'null'], description: "Tencent's ErrorCode; null for failures without one (HTTP status, network)." },
+    errorInfo: { type: 'string' },
+    attempts: { type: 'integer' },
+    failedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+/** One item of POST /v1/jobs, for the document only: the handler checks items itself, by index. */
+export const SEED_JOB_DOC = {
+  description:
+    'One live room: {"groupId": "<group ID: printable ASCII, at most 48 bytes>", "robots": ["<account id, at most 32 bytes>", ...]}. ' +
+    'Checked item by item by the same rules as job files; problems come back with the item index.',
+} as const;
+
+export const CALLBACK_ANSWER = {
+  type: 'object',
+  required: ['ActionStatus', 'ErrorCode', 'ErrorInfo'],
+  properties: { ActionStatus: { type: 'string' }, ErrorCode: { type: 'integer' }, ErrorInfo: { type: 'string' } },
+} as const;

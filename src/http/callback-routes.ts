@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../log/logger.js';
+import type { CallbackSeeder } from '../callbacks/callback-seeder.js';
+import type { RandomInt } from '../callbacks/choose-robots.js';
+import { CALLBACK_OK, decideCallback, type CallbackSettings } from '../callbacks/tencent-callback.js';
+import { CALLBACK_ANSWER } from './api-schemas.js';
+
+/**
+ * The answer to a callback whose authentication fails. Group.CallbackAfterCreateGroup is an
+ * after-event callback whose answer Tencent ignores, so a 401 changes nothing for the room; it
+ * does show up in Tencent's list of failed callbacks ("HTTP return code is not 200"), which is
+ * where a token set differently in the console and in CALLBACK_TOKEN should be seen.
+ */
+export const CALLBACK_UNAUTHORIZED = Object.freeze({ ActionStatus: 'FAIL', ErrorCode: 1, ErrorInfo: 'callback authentication failed' });
+
+const QUERY_PARAM = { type: 'string' } as const;
+
+export interface CallbackRouteDeps {
+  readonly settings: CallbackSettings;
+  readonly seeder: CallbackSeeder;
+  readonly logger: Logger;
+  readonly random?: RandomInt;
+  readonly now?: () => number;
+}
+
+/**
+ * POST /v1/callbacks/tencent: Tencent Chat's callbacks. Not behind the bearer token (Tencent
+ * cannot send one): authenticated by the Sign of CALLBACK_TOKEN when set. Every command is
+ * answered at once; robots for a new AVChatRoom are enqueued after the answer.
+ */
+export async function registerCallbackRoutes(app: FastifyInstance, deps: CallbackRouteDeps): Promise<void> {
+  await app.register((scope, _opts, done) => {
+    // The body is read as text, whatever its declared type: a callback is always answered, so a
+    // body that is not JSON must not turn into a 400 before the handler sees it.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, next) => {
+      next(null, body);
+    });
+    scope.post<{ Querystring: Record<string, string | undefined>; Body: unknown }>(
+      '/v1/callbacks/tencent',
+      {
+        schema: {
+          summary: 'Tencent Chat callbacks (set this URL in the Chat console)',
+          description:
+            'Answers {"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""} to every command at once. On Group.CallbackAfterCreateGroup for an ' +
+            'AVChatRoom it enqueues the robots of AUTO_SEED_ROBOTS and SEED_RULES_FILE. With CALLBACK_TOKEN set, Sign must be ' +
+            'sha256(token + RequestTime) and RequestTime within 60 s of now, else 401.',
+          tags: ['callbacks'],
+          security: [],
+          querystring: {
+            type: 'object',
+            properties: {
+              SdkAppid: QUERY_PARAM,
+              CallbackCommand: QUERY_PARAM,
+              contenttype: QUERY_PARAM,
+              ClientIP: QUERY_PARAM,
+              OptPlatform: QUERY_PARAM,
+              RequestTime: QUERY_PARAM,
+              Sign: QUERY_PARAM,
+            },
+          },
+          response: { 200: CALLBACK_ANSWER, 401: CALLBACK_ANSWER },
+        },
+      },
+      async (request, reply) => {
+        const bodyText = typeof request.body === 'string' ? request.body : '';
+        const decision = decideCallback({ query: request.query, bodyText }, deps.settings, (deps.now ?? Date.now)(), deps.random);
+        const log = deps.logger;
+        switch (decision.kind) {
+          case 'unauthorized':
+            log.warn({ check: decision.check, clientIp: request.ip }, 'callback refused: authentication failed (check CALLBACK_TOKEN and the clock)');
+            return reply.code(401).send(CALLBACK_UNAUTHORIZED);
+          case 'ignored': {
+            const fields = { command: decision.command, reason: decision.reason, groupId: decision.groupId };
+            if (decision.reason === 'SdkAppid is not ours') log.warn({ ...fields, sdkAppId: request.query['SdkAppid'] }, 'callback ignored');
+            else log.debug(fields, 'callback ignored');
+            return reply.send(CALLBACK_OK);
+          }
+          case 'seed': {
+            const { groupId, groupName, robots } = decision;
+            log.info({ groupId, groupName, robots: robots.length }, 'new live room announced; enqueueing its robots after the answer');
+            void reply.send(CALLBACK_OK);
+            // Started after the answer is written; the seeder logs every failure with the group id.
+            void deps.seeder.seed({ groupId, robots });
+            return reply;
+          }
+        }
+      },
+    );
+    done();
+  });
+}

@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import { ERROR_BODY, PROBLEMS_BODY, SEED_JOB_DOC, UNAUTHORIZED } from './api-schemas.js';
+import { acceptJobs, type AcceptJobsDeps, type AcceptJobsResult } from './accept-jobs.js';
+import { bodyFingerprint, type IdempotencyStore } from './idempotency-store.js';
+
+interface JobsBody {
+  readonly jobs: readonly unknown[];
+}
+
+const IDEMPOTENCY_KEY = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 255,
+  pattern: '^[\\x21-\\x7e]+$',
+  description: 'Makes a retried request enqueue nothing twice: the first response is kept 24 h and replayed.',
+} as const;
+
+/** POST /v1/jobs: enqueue seed jobs, all or nothing, with optional Idempotency-Key. */
+export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, idempotency: IdempotencyStore): void {
+  app.post<{ Body: JobsBody; Headers: { 'idempotency-key'?: string } }>(
+    '/v1/jobs',
+    {
+      schema: {
+        summary: 'Enqueue seed jobs (all or nothing)',
+        tags: ['jobs'],
+        headers: { type: 'object', properties: { 'idempotency-key': IDEMPOTENCY_KEY } },
+        body: {
+          type: 'object',
+          required: ['jobs'],
+          additionalProperties: false,
+          properties: { jobs: { type: 'array', minItems: 1, items: SEED_JOB_DOC } },
+        },
+        response: {
+          202: {
+            type: 'object',
+            description: '`accepted`: items enqueued; `jobIds`: one per job (an item with more robots than one call takes becomes several).',
+            required: ['accepted', 'jobIds'],
+            properties: { accepted: { type: 'integer' }, jobIds: { type: 'array', items: { type: 'string' } } },
+          },
+          400: PROBLEMS_BODY,
+          401: UNAUTHORIZED,
+          409: { ...ERROR_BODY, description: 'IDEMPOTENCY_KEY_IN_USE: a request with this key is still being processed.' },
+          413: { ...ERROR_BODY, description: 'BODY_TOO_LARGE: over BODY_LIMIT_BYTES.' },
+          422: { ...ERROR_BODY, description: 'IDEMPOTENCY_KEY_REUSED: the key was used with another body.' },
+        },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      if (key === undefined) {
+        const r = await acceptJobs(request.body.jobs, deps);
+        return reply.code(r.statusCode).send(r.body);
+      }
+      const fingerprint = bodyFingerprint(request.body);
+      const claim = await idempotency.claim(key, fingerprint);
+      switch (claim.kind) {
+        case 'replay':
+          return reply.code(claim.response.statusCode).header('Idempotent-Replayed', 'true').send(claim.response.body);
+        case 'mismatch':
+          return reply.code(422).send({
+            error: 'IDEMPOTENCY_KEY_REUSED',
+            message: 'this Idempotency-Key was used with a different body in the last 24 hours; use a new key for a new request',
+          });
+        case 'in-progress':
+          return reply.code(409).send({ error: 'IDEMPOTENCY_KEY_IN_USE', message: 'a request with this Idempotency-Key is being processed; retry in a moment' });
+        case 'claimed':
+          break;
+      }
+      let r: AcceptJobsResult;
+      try {
+        r = await acceptJobs(request.body.jobs, deps);
+      } catch (err) {
+        await idempotency.release(key).catch(() => undefined);
+        throw err;
+      }
+      await idempotency.complete(key, fingerprint, r);
+      return reply.code(r.statusCode).send(r.body);
+    },
+  );
+}
