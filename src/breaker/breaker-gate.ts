@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallGate } from '../limiter/call-gate.js';
 import type { CallOutcome } from '../tencent/call-outcome.js';
-import type { CircuitBreaker } from './circuit-breaker.js';
+import type { BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import { isOutageSignal } from './outage-signal.js';
 
 /**
@@ -10,11 +10,15 @@ import { isOutageSignal } from './outage-signal.js';
  * reported, so jobs do not burn attempts on an outage.
  */
 export function breakerGate(breaker: CircuitBreaker): CallGate {
+  // The state this process last saw (every admit and every recorded outcome reads it): what the
+  // synchronous check at the limiter slot goes by.
+  let lastSeen: BreakerState = 'closed';
+  const see = (state: BreakerState): BreakerState => (lastSeen = state);
   return {
     async admit(signal) {
       for (;;) {
         if (signal.aborted) return 'stop';
-        if ((await breaker.state()) === 'closed') return 'send';
+        if (see(await breaker.state()) === 'closed') return 'send';
         if (await breaker.tryProbe()) return 'probe';
         const pauseMs = Math.round(breaker.probeIntervalMs * (0.5 + Math.random() * 0.5));
         try {
@@ -24,11 +28,11 @@ export function breakerGate(breaker: CircuitBreaker): CallGate {
         }
       }
     },
-    async mayStillSend() {
-      return (await breaker.state()) === 'closed';
+    mayStillSend() {
+      return lastSeen === 'closed';
     },
     async settle(outcome: CallOutcome, probe: boolean) {
-      const state = await breaker.record(outcome, probe);
+      const state = see(await breaker.record(outcome, probe));
       return state === 'open' && isOutageSignal(outcome) ? 'hold' : 'report';
     },
   };

@@ -1,6 +1,7 @@
 import { Queue, type JobSchedulerTemplateOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CampaignRunKind } from './campaign.js';
+import { ignoreRelayedConnectionErrors } from '../queue/seed-queue.js';
 
 /** The queue of run jobs, fired by one job scheduler per campaign (and one for its end). */
 export const CAMPAIGN_QUEUE_NAME = 'campaign';
@@ -27,9 +28,7 @@ export const RUN_JOB_OPTIONS: JobSchedulerTemplateOptions = {
 /** Same connection and prefix as the seed queue, so it shares its cluster slot. */
 export function openCampaignQueue(redis: Redis, prefix: string): CampaignQueue {
   const queue = new Queue<CampaignJobData>(CAMPAIGN_QUEUE_NAME, { connection: redis, prefix });
-  // The queue only relays its connection's errors, which the connection's owner reports;
-  // without a listener BullMQ would print each with console.error, outside the JSON log.
-  queue.on('error', () => undefined);
+  ignoreRelayedConnectionErrors(queue);
   return queue;
 }
 

@@ -2,7 +2,7 @@ import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DEAD_LETTER_QUEUE_NAME } from '../queue/queue-names.js';
 import { parseSeedJobData, type SeedJobData } from '../queue/seed-job.js';
-import type { SeedQueue } from '../queue/seed-queue.js';
+import { ignoreRelayedConnectionErrors, type SeedQueue } from '../queue/seed-queue.js';
 import { deadLetterEntryOf, type DeadLetterEntry } from './dead-letter-entry.js';
 
 /** Which entries an operation applies to: all, or those of one error code (`null`: failures without a code). */
@@ -26,6 +26,7 @@ export class DeadLetterStore {
 
   constructor(redis: Redis, prefix: string, seed: SeedQueue) {
     this.queue = new Queue<DeadLetterEntry>(DEAD_LETTER_QUEUE_NAME, { connection: redis, prefix });
+    ignoreRelayedConnectionErrors(this.queue);
     this.#seed = seed;
   }
 

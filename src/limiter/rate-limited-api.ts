@@ -27,7 +27,7 @@ export function rateLimitedApi(api: RobotsApi, o: RateLimitedApiOptions): Robots
         const probe = admitted === 'probe';
         let outcome: CallOutcome | null;
         try {
-          outcome = await o.limiter.schedule(async () => (probe || (await gate.mayStillSend()) ? api.call(command, groupId, robots) : null));
+          outcome = await o.limiter.schedule(() => (probe || gate.mayStillSend() ? api.call(command, groupId, robots) : Promise.resolve(null)));
         } catch (err) {
           if (!isSeederError(err) || err.code !== 'LIMITER_STALLED') throw err;
           return heldBack(err.message);

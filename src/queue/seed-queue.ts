@@ -7,5 +7,17 @@ export type SeedQueue = Queue<SeedJobData>;
 
 /** `prefix` should be a hash tag (`{robot-seeder}`) so every key shares one Redis Cluster slot. */
 export function openSeedQueue(redis: Redis, prefix: string): SeedQueue {
-  return new Queue<SeedJobData>(SEED_QUEUE_NAME, { connection: redis, prefix });
+  const queue = new Queue<SeedJobData>(SEED_QUEUE_NAME, { connection: redis, prefix });
+  ignoreRelayedConnectionErrors(queue);
+  return queue;
+}
+
+/**
+ * A Queue's 'error' event only relays the errors of the connection it was given, which that
+ * connection's owner reports (`openQueueRuntime` logs them for workers; a producer's commands
+ * reject). Without a listener BullMQ prints each one with console.error, outside the JSON log:
+ * a worker wrote ~100 lines of raw stack traces to stderr during a 3 s Redis restart.
+ */
+export function ignoreRelayedConnectionErrors(queue: Queue): void {
+  queue.on('error', () => undefined);
 }

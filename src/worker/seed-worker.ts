@@ -15,7 +15,7 @@ export interface SeedWorkerOptions {
   readonly logger: Logger;
   /**
    * How long a job's lock lasts without renewal, default 6000. A killed worker's jobs are taken up
-   * by others after at most lockDurationMs + stalledIntervalMs; shorter values recover faster but
+   * by others after at most lockDurationMs + 2 × stalledIntervalMs (BullMQ may skip one check); shorter values recover faster but
    * risk a busy event loop losing its locks (the job then runs twice, which add_robots tolerates).
    */
   readonly lockDurationMs?: number;

@@ -80,10 +80,13 @@ export async function startRedisServer(o: RedisServerOptions = {}): Promise<Redi
     });
     const spawnFailed = new Promise<never>((_, reject) => c.once('error', reject));
     spawnFailed.catch(() => undefined);
-    await Promise.race([waitForPong(port, () => child === c), spawnFailed]).catch((err: unknown) => {
+    try {
+      await Promise.race([waitForPong(port, c.pid, () => child === c), spawnFailed]);
+    } catch (err) {
       c.kill('SIGKILL');
+      if (c.pid !== undefined) await exited;
       throw new Error(`redis-server on port ${port} did not start: ${err instanceof Error ? err.message : String(err)}\n${output.slice(-2000)}`);
-    });
+    }
   };
 
   const signal = async (sig: NodeJS.Signals): Promise<void> => {
@@ -99,7 +102,12 @@ export async function startRedisServer(o: RedisServerOptions = {}): Promise<Redi
     }
   };
 
-  await launch();
+  try {
+    await launch();
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -119,28 +127,39 @@ export async function startRedisServer(o: RedisServerOptions = {}): Promise<Redi
   };
 }
 
-/** Polls with a raw PING until `+PONG` (a server loading its AOF answers `-LOADING`). */
-async function waitForPong(port: number, alive: () => boolean): Promise<void> {
+/**
+ * Polls with a raw PING until `+PONG` (a server loading its AOF answers `-LOADING`), then checks
+ * that the server answering is this process: another one may hold a port given explicitly.
+ */
+async function waitForPong(port: number, pid: number | undefined, alive: () => boolean): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = 'no answer';
   while (Date.now() < deadline) {
     if (!alive()) throw new Error('the process exited');
-    last = await ping(port).catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
-    if (last.startsWith('+PONG')) return;
+    last = await send(port, 'PING').catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
+    if (last.startsWith('+PONG')) {
+      const info = await send(port, 'INFO server');
+      const answering = /process_id:(\d+)/.exec(info)?.[1];
+      if (answering !== String(pid)) throw new Error(`port ${port} is answered by another redis-server (pid ${answering ?? '?'})`);
+      return;
+    }
     await sleep(25);
   }
   throw new Error(`no PONG within ${READY_TIMEOUT_MS} ms (last: ${last.trim()})`);
 }
 
-function ping(port: number): Promise<string> {
+/** Sends one inline command and resolves with the whole reply (a simple, error or bulk string). */
+function send(port: number, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     let answer = '';
-    socket.setTimeout(1000, () => socket.destroy(new Error('PING timed out')));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.setTimeout(1000, () => socket.destroy(new Error(`${command} timed out`)));
+    socket.once('connect', () => socket.write(`${command}\r\n`));
     socket.on('data', (d: Buffer) => {
       answer += d.toString();
-      if (answer.includes('\r\n')) {
+      const bulk = /^\$(\d+)\r\n/.exec(answer);
+      const complete = bulk === null ? answer.includes('\r\n') : Buffer.byteLength(answer) >= bulk[0].length + Number(bulk[1]) + 2;
+      if (complete) {
         socket.destroy();
         resolve(answer);
       }
