@@ -4,7 +4,7 @@ import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { enqueueFile, type EnqueueSummary } from '../enqueue-file.js';
 import { describeProblems } from '../job-file-intake.js';
 import { EXIT } from '../exit-codes.js';
-import { formatFlag } from '../format-flag.js';
+import { enqueueFileOptions, FILE_FLAGS } from '../file-flags.js';
 
 export const ENQUEUE_USAGE = 'robot-seeder enqueue FILE [--json] [--skip-invalid] [--format jsonl|csv] [--remove]';
 
@@ -12,26 +12,14 @@ export const ENQUEUE_USAGE = 'robot-seeder enqueue FILE [--json] [--skip-invalid
 export async function enqueueCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     args,
-    {
-      ...COMMON_FLAGS,
-      json: { type: 'boolean', default: false },
-      'skip-invalid': { type: 'boolean', default: false },
-      format: { type: 'string' },
-      remove: { type: 'boolean', default: false },
-    },
+    { ...COMMON_FLAGS, ...FILE_FLAGS },
     ENQUEUE_USAGE,
   );
   const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file)', ENQUEUE_USAGE);
   const ctx = createCliContext(values, { tencent: false });
   const q = await openQueueRuntime(ctx.config, ctx.logger, 'producer');
   try {
-    const summary = await enqueueFile(q, {
-      file,
-      command: values.remove ? 'del_robots' : 'add_robots',
-      skipInvalid: values['skip-invalid'],
-      format: formatFlag(values.format),
-      progress: !values.json,
-    });
+    const summary = await enqueueFile(q, enqueueFileOptions(file, values));
     ctx.out.write(values.json ? `${JSON.stringify(summary)}\n` : describeSummary(summary));
     return EXIT.ok;
   } finally {

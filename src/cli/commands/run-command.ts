@@ -8,7 +8,7 @@ import { integerFlag, parseCommandArgs, requirePositional } from '../cli-args.js
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { enqueueFile } from '../enqueue-file.js';
 import { EXIT } from '../exit-codes.js';
-import { formatFlag } from '../format-flag.js';
+import { enqueueFileOptions, FILE_FLAGS } from '../file-flags.js';
 import { ProgressBar } from '../progress-bar.js';
 import { buildRunReport, describeRunReport } from '../run-report.js';
 import { onShutdownSignals } from '../shutdown-signals.js';
@@ -19,14 +19,7 @@ export const RUN_USAGE = 'robot-seeder run FILE [--json] [--skip-invalid] [--for
 export async function runCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     args,
-    {
-      ...COMMON_FLAGS,
-      json: { type: 'boolean', default: false },
-      'skip-invalid': { type: 'boolean', default: false },
-      format: { type: 'string' },
-      remove: { type: 'boolean', default: false },
-      concurrency: { type: 'string' },
-    },
+    { ...COMMON_FLAGS, ...FILE_FLAGS, concurrency: { type: 'string' } },
     RUN_USAGE,
   );
   const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file)', RUN_USAGE);
@@ -35,13 +28,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const q = await openQueueRuntime(ctx.config, ctx.logger, 'worker');
   try {
     const started = Date.now();
-    const enqueue = await enqueueFile(q, {
-      file,
-      command: values.remove ? 'del_robots' : 'add_robots',
-      skipInvalid: values['skip-invalid'],
-      format: formatFlag(values.format),
-      progress: !values.json,
-    });
+    const enqueue = await enqueueFile(q, enqueueFileOptions(file, values));
     let seeded = 0;
     let retried = 0;
     const deadLettered = new Map<string, number>();
