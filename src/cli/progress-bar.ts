@@ -15,6 +15,8 @@ export class ProgressBar {
     this.#label = label;
     this.#enabled = enabled;
     this.#tty = stream.isTTY;
+    // Off a terminal the first line comes after the first interval: a short task prints only its end.
+    if (!this.#tty) this.#lastDrawAt = Date.now();
   }
 
   update(done: number, total: number | undefined, detail = ''): void {
