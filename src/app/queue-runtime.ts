@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { SeederConfig } from '../config/seeder-config.js';
 import type { Logger } from '../log/logger.js';
 import { connectRedis, createRedis, type ConnectionRole } from '../redis/redis-connection.js';
@@ -10,7 +10,7 @@ import { readQueueStatus, type QueueStatus } from '../queue/queue-status.js';
 export interface QueueRuntime {
   readonly config: SeederConfig;
   readonly logger: Logger;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly seed: SeedQueue;
   readonly deadLetters: DeadLetterStore;
   status(): Promise<QueueStatus>;
@@ -19,8 +19,10 @@ export interface QueueRuntime {
 
 /** Connects (or throws REDIS_UNAVAILABLE at once) and opens the queues. */
 export async function openQueueRuntime(config: SeederConfig, logger: Logger, role: ConnectionRole): Promise<QueueRuntime> {
-  const redis = await connectRedis(createRedis(config.redisUrl, role), config.redisUrl);
-  if (role === 'worker') redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection error; reconnecting'));
+  const redis = await connectRedis(createRedis(config.redisUrl, role, { cluster: config.redisCluster }), config.redisUrl);
+  if (role === 'worker') {
+    redis.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error; reconnecting'));
+  }
   const seed = openSeedQueue(redis, config.keyPrefix);
   const deadLetters = new DeadLetterStore(redis, config.keyPrefix, seed);
   return {

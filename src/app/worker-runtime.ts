@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { TencentConfig } from '../config/seeder-config.js';
 import { createSharedLimiter } from '../limiter/shared-limiter.js';
+import { createRedis } from '../redis/redis-connection.js';
 import { rateLimitedApi } from '../limiter/rate-limited-api.js';
 import { createTencentClient } from '../tencent/tencent-client.js';
 import { createSigningUserSigSource, createStaticUserSigSource, type UserSigSource } from '../tencent/user-sig-source.js';
@@ -51,7 +52,7 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     logger,
   });
   const limiter = await createSharedLimiter({
-    redisUrl: config.redisUrl,
+    connect: () => createRedis(config.redisUrl, 'worker', { cluster: config.redisCluster, lazyConnect: false }),
     id: `${config.keyPrefix}-limiter-${tencent.sdkAppId}`,
     ratePerSecond: config.rateLimitPerSecond,
     callExpirationMs: tencent.requestTimeoutMs * 2,

@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { Logger } from '../log/logger.js';
 import type { CallOutcome } from '../tencent/call-outcome.js';
 import { isOutageSignal } from './outage-signal.js';
 
 export interface CircuitBreakerOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Key prefix (a hash tag): the breaker is shared by every worker of the same queues. */
   readonly prefix: string;
   readonly logger: Logger;
@@ -75,7 +75,7 @@ return {'closed', 0}
  * is let through; the first probe that gets an answer closes it and work resumes at full rate.
  */
 export class CircuitBreaker {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #windowKey: string;
   readonly #stateKey: string;
   readonly #probeKey: string;

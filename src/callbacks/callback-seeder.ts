@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { Logger } from '../log/logger.js';
 import type { SeedRequest } from '../domain/seed-request.js';
 import { enqueueRequests } from '../queue/enqueue-requests.js';
@@ -8,7 +8,7 @@ import type { SeedQueue } from '../queue/seed-queue.js';
 
 export interface CallbackSeederOptions {
   readonly seed: SeedQueue;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keyPrefix: string;
   readonly maxRobotsPerCall: number;
   readonly jobOptions: JobsOptions;

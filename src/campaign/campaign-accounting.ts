@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { DeadLetterEntry } from '../dead-letter/dead-letter-entry.js';
 import type { Logger } from '../log/logger.js';
 import { parseSeedJobData, type CampaignRunRef } from '../queue/seed-job.js';
@@ -11,7 +11,7 @@ import { CampaignRuns, type RunOutcomeCounts } from './campaign-runs.js';
 
 /** What accounting needs of a QueueRuntime (a QueueRuntime is one). */
 export interface CampaignAccountingDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly config: { readonly keyPrefix: string };
   readonly logger: Logger;
   readonly seed: SeedQueue;

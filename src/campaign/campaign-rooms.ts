@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { SeedRequest } from '../domain/seed-request.js';
 
 /** Rooms on their way in: streamed requests, and a verdict on the input as a whole once they are read. */
@@ -26,7 +26,7 @@ const CHUNKS_PER_READ = 10;
 export const ROOMS_GRACE_SECONDS = 3600;
 
 /** Streams requests into `key` as chunks of JSON lines; returns the counts and a digest of the content. */
-export async function stageRooms(redis: Redis, key: string, requests: AsyncIterable<SeedRequest> | Iterable<SeedRequest>): Promise<StagedRooms> {
+export async function stageRooms(redis: RedisClient, key: string, requests: AsyncIterable<SeedRequest> | Iterable<SeedRequest>): Promise<StagedRooms> {
   const hash = createHash('sha256');
   let rooms = 0;
   let robots = 0;
@@ -52,7 +52,7 @@ export async function stageRooms(redis: Redis, key: string, requests: AsyncItera
 }
 
 /** The rooms stored under `key`, in file order, a few chunks in memory at a time. */
-export async function* readRooms(redis: Redis, key: string): AsyncGenerator<SeedRequest> {
+export async function* readRooms(redis: RedisClient, key: string): AsyncGenerator<SeedRequest> {
   const chunks = await redis.llen(key);
   for (let start = 0; start < chunks; start += CHUNKS_PER_READ) {
     for (const chunk of await redis.lrange(key, start, start + CHUNKS_PER_READ - 1)) {

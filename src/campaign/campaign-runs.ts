@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { CampaignRunRef } from '../queue/seed-job.js';
 import type { CampaignRun, CampaignRunKind } from './campaign.js';
 import type { CampaignKeys } from './campaign-keys.js';
@@ -44,10 +44,10 @@ export interface RunOutcomeCounts {
 
 /** Per-run records: when each run fired, how many jobs it enqueued, and how they ended. */
 export class CampaignRuns {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: CampaignKeys;
 
-  constructor(redis: Redis, keys: CampaignKeys) {
+  constructor(redis: RedisClient, keys: CampaignKeys) {
     this.#redis = redis;
     this.#keys = keys;
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { SeedRequest } from '../domain/seed-request.js';
 import type { Campaign, CampaignSpec } from './campaign.js';
 import type { CampaignKeys } from './campaign-keys.js';
@@ -41,10 +41,10 @@ export type CommitOutcome = 'added' | 'updated' | 'exists';
 
 /** Campaign definitions and their rooms in Redis. Runs are kept by CampaignRuns. */
 export class CampaignStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: CampaignKeys;
 
-  constructor(redis: Redis, keys: CampaignKeys) {
+  constructor(redis: RedisClient, keys: CampaignKeys) {
     this.#redis = redis;
     this.#keys = keys;
   }

@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { Logger } from '../log/logger.js';
 import { seedJobOptions, type RetrySettings } from '../queue/job-options.js';
 import type { SeedQueue } from '../queue/seed-queue.js';
@@ -9,7 +9,7 @@ import { createCampaignProcessor } from './run-campaign-job.js';
 
 /** What the campaign worker needs of a QueueRuntime (a QueueRuntime is one). */
 export interface CampaignWorkerDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly config: RetrySettings & { readonly keyPrefix: string; readonly maxRobotsPerCall: number };
   readonly logger: Logger;
   readonly seed: SeedQueue;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import { SeederError } from '../errors/seeder-error.js';
 import type { Campaign, CampaignRun, CampaignSpec } from './campaign.js';
 import { CampaignKeys } from './campaign-keys.js';
@@ -12,7 +12,7 @@ import { checkCampaignTimes } from './campaign-times.js';
 
 /** What campaigns need of a QueueRuntime. */
 export interface CampaignsDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly config: { readonly keyPrefix: string };
 }
 

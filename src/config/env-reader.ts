@@ -31,6 +31,15 @@ export class EnvReader {
     return n;
   }
 
+  boolean(name: string, fallback: boolean): boolean {
+    const v = this.raw(name)?.toLowerCase();
+    if (v === undefined) return fallback;
+    if (v === 'true' || v === '1' || v === 'yes') return true;
+    if (v === 'false' || v === '0' || v === 'no') return false;
+    this.problems.push(`${name}: expected true or false, got ${quote(v)}`);
+    return fallback;
+  }
+
   oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
     const v = this.raw(name);
     if (v === undefined) return fallback;

@@ -22,6 +22,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
   const r = new EnvReader(env);
   const config: SeederConfig = {
     redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisCluster: r.boolean('REDIS_CLUSTER', false),
     keyPrefix: r.string('KEY_PREFIX', '{robot-seeder}'),
     rateLimitPerSecond: r.integer('RATE_LIMIT_PER_SECOND', 200, 1, 100_000),
     workerConcurrency: r.integer('WORKER_CONCURRENCY', 50, 1, 10_000),
@@ -37,6 +38,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
   };
   if (config.workerMaxConcurrency < config.workerConcurrency) {
     r.problems.push(`WORKER_MAX_CONCURRENCY: ${config.workerMaxConcurrency} is below WORKER_CONCURRENCY (${config.workerConcurrency}); raise it or lower the other`);
+  }
+  if (config.redisCluster && !/^[^{]*\{[^}]+\}/.test(config.keyPrefix)) {
+    r.problems.push(`KEY_PREFIX: with REDIS_CLUSTER=true it must contain a hash tag such as {robot-seeder}, so all keys share one slot; got ${JSON.stringify(config.keyPrefix)}`);
   }
   if (config.keyPrefix.includes(':')) {
     r.problems.push(`KEY_PREFIX: must not contain ":" (BullMQ separates its keys with it), got ${JSON.stringify(config.keyPrefix)}`);

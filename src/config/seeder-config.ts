@@ -4,6 +4,8 @@ import type { LevelWithSilent } from 'pino';
 export interface SeederConfig {
   /** `REDIS_URL`, default `redis://127.0.0.1:6379`. May hold a password: print it only through `redactUrl`. */
   readonly redisUrl: string;
+  /** `REDIS_CLUSTER`, default false: REDIS_URL names one node of a Redis Cluster. */
+  readonly redisCluster: boolean;
   /** `KEY_PREFIX`, default `{robot-seeder}`: the braces make it a Redis Cluster hash tag, so every key lands in one slot. */
   readonly keyPrefix: string;
   /** `RATE_LIMIT_PER_SECOND`, default 200: the cap on calls per second per SDKAppID, shared by every worker. */

@@ -1,5 +1,5 @@
 import { Queue, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import { DEAD_LETTER_QUEUE_NAME } from '../queue/queue-names.js';
 import { parseSeedJobData, type SeedJobData } from '../queue/seed-job.js';
 import { ignoreRelayedConnectionErrors, type SeedQueue } from '../queue/seed-queue.js';
@@ -24,7 +24,7 @@ export class DeadLetterStore {
   readonly queue: Queue<DeadLetterEntry>;
   readonly #seed: SeedQueue;
 
-  constructor(redis: Redis, prefix: string, seed: SeedQueue) {
+  constructor(redis: RedisClient, prefix: string, seed: SeedQueue) {
     this.queue = new Queue<DeadLetterEntry>(DEAD_LETTER_QUEUE_NAME, { connection: redis, prefix });
     ignoreRelayedConnectionErrors(this.queue);
     this.#seed = seed;

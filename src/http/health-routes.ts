@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 
 /** How long /readyz waits for Redis's PONG before answering 503. */
 export const READY_TIMEOUT_MS = 1000;
@@ -7,7 +7,7 @@ export const READY_TIMEOUT_MS = 1000;
 const STATUS_BODY = { type: 'object', required: ['status'], properties: { status: { type: 'string' } } } as const;
 
 /** GET /healthz (the process is up) and GET /readyz (Redis answers); no authentication. */
-export function registerHealthRoutes(app: FastifyInstance, redis: Redis): void {
+export function registerHealthRoutes(app: FastifyInstance, redis: RedisClient): void {
   app.get(
     '/healthz',
     {
@@ -31,7 +31,7 @@ export function registerHealthRoutes(app: FastifyInstance, redis: Redis): void {
   );
 }
 
-async function redisAnswers(redis: Redis): Promise<boolean> {
+async function redisAnswers(redis: RedisClient): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 
 /** How long a stored response is replayed: 24 h, as the API documents. */
 export const IDEMPOTENCY_TTL_SECONDS = 86_400;
@@ -29,10 +29,10 @@ interface ClaimRecord {
  * body differs from the first one's.
  */
 export class IdempotencyStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
 
-  constructor(redis: Redis, keyPrefix: string) {
+  constructor(redis: RedisClient, keyPrefix: string) {
     this.#redis = redis;
     this.#prefix = `${keyPrefix}:idempotency:`;
   }

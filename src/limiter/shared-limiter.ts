@@ -1,10 +1,14 @@
 import Bottleneck from 'bottleneck';
-import { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import { SeederError } from '../errors/seeder-error.js';
 import type { Logger } from '../log/logger.js';
 
 export interface SharedLimiterOptions {
-  readonly redisUrl: string;
+  /**
+   * Makes a connection of the limiter's own, connecting by itself (not lazy). Bottleneck defines
+   * its scripts as commands on it, so it must not be shared; a rebuilt limiter gets a new one.
+   */
+  readonly connect: () => RedisClient;
   /** Keys are `b_<id>_…`; put the hash tag first so they share the queues' cluster slot. */
   readonly id: string;
   readonly ratePerSecond: number;
@@ -51,17 +55,21 @@ interface PendingCall {
  * one-second window at or under the cap, where a refilled reservoir could let two bursts meet.
  */
 export async function createSharedLimiter(o: SharedLimiterOptions): Promise<SharedLimiter> {
-  const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2000) });
   const log = o.logger.child({ limiter: o.id });
   const minTime = 1000 / o.ratePerSecond;
   const expiration = o.callExpirationMs ?? 30_000;
   const stallAfterMs = o.stallAfterMs ?? 15_000;
 
-  const build = async (clearDatastore: boolean): Promise<Bottleneck> => {
+  interface Built {
+    readonly limiter: Bottleneck;
+    readonly connection: Bottleneck.IORedisConnection;
+  }
+  const build = async (clearDatastore: boolean): Promise<Built> => {
+    const connection = new Bottleneck.IORedisConnection({ client: o.connect() });
     const limiter = new Bottleneck({
       id: o.id,
       datastore: 'ioredis',
-      connection: new Bottleneck.IORedisConnection({ client: redis }),
+      connection,
       clearDatastore,
       minTime,
       maxConcurrent: null,
@@ -72,10 +80,14 @@ export async function createSharedLimiter(o: SharedLimiterOptions): Promise<Shar
     await limiter.ready();
     // The typings say updateSettings returns the limiter; it returns a promise of it (the Redis write).
     await (limiter.updateSettings({ minTime }) as unknown as Promise<Bottleneck>);
-    return limiter;
+    return { limiter, connection };
+  };
+  const retire = async (b: Built): Promise<void> => {
+    await b.limiter.disconnect(false);
+    await b.connection.disconnect(false);
   };
 
-  let limiter = await build(false);
+  let current = await build(false);
   log.info({ ratePerSecond: o.ratePerSecond, minTimeMs: minTime }, 'shared limiter ready');
   const pending = new Map<number, PendingCall>();
   let nextId = 0;
@@ -97,13 +109,13 @@ export async function createSharedLimiter(o: SharedLimiterOptions): Promise<Shar
     const stalled = new SeederError('LIMITER_STALLED', `the shared limiter granted nothing for ${now - lastGrantAt} ms`);
     for (const p of pending.values()) p.reject(stalled);
     pending.clear();
-    const old = limiter;
+    const old = current;
     build(true)
       .then((fresh) => {
-        limiter = fresh;
+        current = fresh;
         lastGrantAt = Date.now();
         log.warn('shared limiter rebuilt');
-        return old.disconnect(false);
+        return retire(old);
       })
       .catch((err: unknown) => log.error({ err }, 'could not rebuild the shared limiter; will try again'))
       .finally(() => (recovering = false));
@@ -126,7 +138,7 @@ export async function createSharedLimiter(o: SharedLimiterOptions): Promise<Shar
             reject(err);
           },
         });
-        limiter
+        current.limiter
           .schedule({ expiration }, async () => {
             lastGrantAt = Date.now();
             if (!pending.delete(id) || abandoned) return undefined;
@@ -145,8 +157,7 @@ export async function createSharedLimiter(o: SharedLimiterOptions): Promise<Shar
     },
     async close() {
       clearInterval(watchdog);
-      await limiter.disconnect(true);
-      redis.disconnect();
+      await retire(current);
     },
   };
 }

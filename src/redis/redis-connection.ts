@@ -1,6 +1,7 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { SeederError } from '../errors/seeder-error.js';
 import { redactUrl } from '../config/redact-url.js';
+import type { RedisClient } from './redis-client.js';
 
 /**
  * How a connection behaves when Redis goes away (BullMQ's production checklist):
@@ -10,18 +11,39 @@ import { redactUrl } from '../config/redact-url.js';
  */
 export type ConnectionRole = 'worker' | 'producer';
 
-export function createRedis(url: string, role: ConnectionRole, overrides: RedisOptions = {}): Redis {
+export interface RedisConnectionOptions {
+  /** `REDIS_CLUSTER`: the URL names one node of a Redis Cluster, the others are discovered. */
+  readonly cluster: boolean;
+  /** Connect only on `connectRedis` (default true). Bottleneck needs a client that connects by itself. */
+  readonly lazyConnect?: boolean;
+}
+
+export function createRedis(url: string, role: ConnectionRole, o: RedisConnectionOptions): RedisClient {
+  const lazyConnect = o.lazyConnect ?? true;
+  const reconnect = role === 'worker' ? (times: number): number => Math.min(times * 200, 2000) : (): null => null;
   // A producer's disconnectTimeout is short: ioredis keeps a timer that long for a socket Redis has
   // already closed, and that timer held a failed `enqueue` open 2 s after its error.
   const base: RedisOptions =
     role === 'worker'
-      ? { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: (times) => Math.min(times * 200, 2000) }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, retryStrategy: () => null, disconnectTimeout: 200 };
-  return new Redis(url, { lazyConnect: true, ...base, ...overrides });
+      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
+      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, disconnectTimeout: 200 };
+  if (!o.cluster) return new Redis(url, { lazyConnect, ...base, retryStrategy: reconnect });
+  const u = new URL(url);
+  return new Cluster([{ host: u.hostname, port: u.port === '' ? 6379 : Number(u.port) }], {
+    lazyConnect,
+    enableOfflineQueue: role === 'worker',
+    clusterRetryStrategy: reconnect,
+    redisOptions: {
+      ...base,
+      ...(u.username === '' ? {} : { username: decodeURIComponent(u.username) }),
+      ...(u.password === '' ? {} : { password: decodeURIComponent(u.password) }),
+      ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    },
+  });
 }
 
 /** Connects, or throws REDIS_UNAVAILABLE naming the (password-free) URL and what to do. */
-export async function connectRedis(redis: Redis, url: string): Promise<Redis> {
+export async function connectRedis(redis: RedisClient, url: string): Promise<RedisClient> {
   if (redis.status === 'ready') return redis;
   // An unreachable server otherwise reports one 'error' event per retry on top of the rejection.
   // The event says why (ECONNREFUSED, ENOTFOUND, NOAUTH); the rejection only "Connection is closed."

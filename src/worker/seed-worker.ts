@@ -1,5 +1,5 @@
 import { MetricsTime, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-client.js';
 import type { Logger } from '../log/logger.js';
 import type { DeadLetterStore } from '../dead-letter/dead-letter-store.js';
 import type { DeadLetterEntry } from '../dead-letter/dead-letter-entry.js';
@@ -7,7 +7,7 @@ import { SEED_QUEUE_NAME } from '../queue/queue-names.js';
 import type { SeedResult } from './seed-processor.js';
 
 export interface SeedWorkerOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly concurrency: number;
   readonly processor: (job: Job, token?: string) => Promise<SeedResult>;

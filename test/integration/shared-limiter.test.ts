@@ -10,7 +10,7 @@ const opened: SharedLimiter[] = [];
 let prefix = '';
 
 async function limiter(id: string, ratePerSecond: number, extra: { stallAfterMs?: number; watchdogIntervalMs?: number } = {}): Promise<SharedLimiter> {
-  const l = await createSharedLimiter({ redisUrl: TEST_REDIS_URL, id, ratePerSecond, logger, ...extra });
+  const l = await createSharedLimiter({ connect: () => new Redis(TEST_REDIS_URL), id, ratePerSecond, logger, ...extra });
   opened.push(l);
   return l;
 }

@@ -11,6 +11,8 @@ export interface RedisServerOptions {
   readonly appendonly?: boolean;
   /** Port to listen on (127.0.0.1 only), default a free one. Never 6379, the shared Redis. */
   readonly port?: number;
+  /** More redis-server arguments, e.g. `--cluster-enabled yes`. */
+  readonly extraArgs?: readonly string[];
 }
 
 /** A private `redis-server` a fault test may kill and restart. */
@@ -57,6 +59,7 @@ export async function startRedisServer(o: RedisServerOptions = {}): Promise<Redi
     '--appendfsync', 'always',
     '--daemonize', 'no',
     '--loglevel', 'notice',
+    ...(o.extraArgs ?? []),
   ];
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
