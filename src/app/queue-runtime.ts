@@ -20,7 +20,7 @@ export interface QueueRuntime {
 /** Connects (or throws REDIS_UNAVAILABLE at once) and opens the queues. */
 export async function openQueueRuntime(config: SeederConfig, logger: Logger, role: ConnectionRole): Promise<QueueRuntime> {
   const redis = await connectRedis(createRedis(config.redisUrl, role, { cluster: config.redisCluster }), config.redisUrl);
-  if (role === 'worker') {
+  if (role !== 'producer') {
     redis.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error; reconnecting'));
   }
   const seed = openSeedQueue(redis, config.keyPrefix);

@@ -49,13 +49,15 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     admin: tencent.admin,
     userSig,
     requestTimeoutMs: tencent.requestTimeoutMs,
+    // As many sockets as jobs in hand: a call granted by the limiter must not queue in the pool
+    // (it would leave later, in a burst with others, over the cap).
+    connections: config.workerMaxConcurrency,
     logger,
   });
   const limiter = await createSharedLimiter({
     connect: () => createRedis(config.redisUrl, 'worker', { cluster: config.redisCluster, lazyConnect: false }),
     id: `${config.keyPrefix}-limiter-${tencent.sdkAppId}`,
     ratePerSecond: config.rateLimitPerSecond,
-    callExpirationMs: tencent.requestTimeoutMs * 2,
     logger,
   });
   const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger });
@@ -112,6 +114,8 @@ function userSigSourceOf(t: TencentConfig): UserSigSource {
       secretKey: t.secretKey,
       identifier: t.admin,
       ttlSeconds: t.userSigTtlSeconds,
+      // Renew an hour before expiry, or half-way through a shorter validity.
+      renewBeforeSeconds: Math.min(3600, Math.floor(t.userSigTtlSeconds / 2)),
     });
   }
   return createStaticUserSigSource(t.userSig ?? '');

@@ -20,7 +20,6 @@ const FLAG_ENV: Readonly<Record<string, string>> = {
   'redis-url': 'REDIS_URL',
   'log-level': 'LOG_LEVEL',
   concurrency: 'WORKER_CONCURRENCY',
-  rate: 'RATE_LIMIT_PER_SECOND',
 };
 
 /** Config = defaults < environment < flags; a command that calls Tencent asks for the TIM_* part. */

@@ -73,10 +73,20 @@ function readTencent(r: EnvReader): TencentConfig {
     secretKey,
     userSig: secretKey === null ? userSig : null,
     admin: r.string('TIM_ADMIN', 'administrator'),
-    baseUrl: r.url('TIM_BASE_URL', regionBaseUrl(region), ['https:', 'http:']).replace(/\/+$/, ''),
+    baseUrl: baseUrlOf(r, region),
     requestTimeoutMs,
     userSigTtlSeconds: r.integer('USERSIG_TTL_SECONDS', 86_400, 300, 180 * 86_400),
   };
+}
+
+/** TIM_BASE_URL, or the region's domain: an origin with an optional path (a proxy), nothing else. */
+function baseUrlOf(r: EnvReader, region: Region): string {
+  const url = r.url('TIM_BASE_URL', regionBaseUrl(region), ['https:', 'http:']);
+  const u = new URL(url);
+  if (u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') {
+    r.problems.push('TIM_BASE_URL: expected an http(s) URL without credentials, query or fragment, such as https://adminapisgp.im.qcloud.com');
+  }
+  return url.replace(/\/+$/, '');
 }
 
 function readHttp(r: EnvReader): HttpConfig {

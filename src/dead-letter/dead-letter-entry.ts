@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { RobotCommand } from '../domain/robot-command.js';
-import { parseSeedJobData } from '../queue/seed-job.js';
+import { parseSeedJobData, type SeedJobData } from '../queue/seed-job.js';
 
 /** What an operator sees of a job that can no longer succeed. */
 export interface DeadLetterEntry {
@@ -18,17 +18,32 @@ export interface DeadLetterEntry {
   readonly failedAt: string;
 }
 
-/** Builds the entry from the failed seed job: its verdict if it got one, else BullMQ's failure reason. */
+/**
+ * Builds the entry from the failed seed job: its verdict if it got one, else BullMQ's failure
+ * reason. Never throws: a job whose data cannot be read (written by another version) still gets
+ * an entry saying so, so one bad job cannot stop the bookkeeping of the others.
+ */
 export function deadLetterEntryOf(job: Job): DeadLetterEntry {
-  const data = parseSeedJobData(job.data);
-  const id = job.id ?? '(no id)';
+  const failedReason = job.failedReason || 'failed without a reason';
+  let data: SeedJobData;
+  try {
+    data = parseSeedJobData(job.data);
+  } catch (err) {
+    const raw = (typeof job.data === 'object' && job.data !== null ? job.data : {}) as Record<string, unknown>;
+    data = {
+      command: 'add_robots',
+      groupId: typeof raw['groupId'] === 'string' ? raw['groupId'] : '(unreadable)',
+      robots: [],
+      verdict: { errorCode: null, errorInfo: `${err instanceof Error ? err.message : String(err)}; ${failedReason}` },
+    };
+  }
   return {
-    jobId: id,
+    jobId: job.id ?? '(no id)',
     command: data.command,
     groupId: data.groupId,
     robots: data.robots,
     errorCode: data.verdict?.errorCode ?? null,
-    errorInfo: data.verdict?.errorInfo ?? (job.failedReason || 'failed without a reason'),
+    errorInfo: data.verdict?.errorInfo ?? failedReason,
     attempts: job.attemptsMade,
     failedAt: new Date(job.finishedOn ?? Date.now()).toISOString(),
   };

@@ -23,6 +23,7 @@ const PAGE = 500;
 export class DeadLetterStore {
   readonly queue: Queue<DeadLetterEntry>;
   readonly #seed: SeedQueue;
+  #reconciles = 0;
 
   constructor(redis: RedisClient, prefix: string, seed: SeedQueue) {
     this.queue = new Queue<DeadLetterEntry>(DEAD_LETTER_QUEUE_NAME, { connection: redis, prefix });
@@ -64,16 +65,19 @@ export class DeadLetterStore {
         await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       }
       await entry.remove();
+      // The replayed job may have failed again already, its new entry refused as a duplicate of the one just removed.
+      const again = await this.#seed.getJob(entry.data.jobId);
+      if (again !== undefined && (await again.isFailed())) await this.record(again as Job);
       replayed += 1;
     }
     return replayed;
   }
 
-  /** Deletes matching entries and their failed seed jobs. */
+  /** Deletes matching entries and their failed seed jobs (a job that is not failed, say replayed, is left alone). */
   async purge(filter: DeadLetterFilter = {}): Promise<number> {
     let purged = 0;
     for (const entry of await this.#matchingJobs(filter)) {
-      await this.#seed.remove(entry.data.jobId);
+      if ((await this.#seed.getJobState(entry.data.jobId)) === 'failed') await this.#seed.remove(entry.data.jobId);
       await entry.remove();
       purged += 1;
     }
@@ -82,19 +86,20 @@ export class DeadLetterStore {
 
   /**
    * Restores the invariant after crashes: an entry for each failed seed job that lacks one, and
-   * no entry for a job that is not failed. Cheap when the counts already agree.
+   * no entry for a job that is not failed. Cheap when the counts agree, except every tenth call,
+   * which checks everything (a missing and a stale entry cancel out in the counts).
    */
   async reconcile(): Promise<{ added: number; removed: number }> {
     const [failed, entries] = await Promise.all([this.#seed.getFailedCount(), this.count()]);
-    if (failed === entries) return { added: 0, removed: 0 };
+    this.#reconciles += 1;
+    if (failed === entries && this.#reconciles % 10 !== 1) return { added: 0, removed: 0 };
     let added = 0;
     for (let start = 0; start < failed; start += PAGE) {
       const jobs = await this.#seed.getJobs(['failed'], start, start + PAGE - 1, true);
       for (const job of jobs) {
-        if (job.id !== undefined && (await this.queue.getJob(job.id)) === undefined) {
-          await this.record(job as Job);
-          added += 1;
-        }
+        if (job.id === undefined || (await this.queue.getJob(job.id)) !== undefined) continue;
+        await this.record(job as Job);
+        added += 1;
       }
     }
     let removed = 0;

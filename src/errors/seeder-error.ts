@@ -11,7 +11,6 @@ export type SeederErrorCode =
   | 'USAGE'
   | 'REDIS_UNAVAILABLE'
   | 'LIMITER_STALLED'
-  | 'USERSIG_NOT_RENEWABLE'
   | 'NOT_FOUND';
 
 export class SeederError extends Error {

@@ -32,7 +32,8 @@ export function rateLimitedApi(api: RobotsApi, o: RateLimitedApiOptions): Robots
           if (!isSeederError(err) || err.code !== 'LIMITER_STALLED') throw err;
           return heldBack(err.message);
         }
-        if (outcome !== null && (await gate.settle(outcome, probe)) === 'report') return outcome;
+        // Recording the outcome may fail (Redis away); the answer itself must not be lost for that.
+        if (outcome !== null && (await gate.settle(outcome, probe).catch(() => 'report' as const)) === 'report') return outcome;
       }
     },
     close: () => api.close(),

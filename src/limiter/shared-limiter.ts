@@ -19,8 +19,6 @@ export interface SharedLimiterOptions {
   readonly stallAfterMs?: number;
   /** How often the watchdog looks, default 2000. */
   readonly watchdogIntervalMs?: number;
-  /** A slot whose call has not finished after this long is freed (a hung call must not hold it), default 30000. */
-  readonly callExpirationMs?: number;
   readonly logger: Logger;
 }
 
@@ -34,6 +32,8 @@ export interface SharedLimiter {
 
 interface PendingCall {
   readonly since: number;
+  /** The Bottleneck instance the call waits on (a rebuild replaces it). */
+  readonly on: Bottleneck;
   readonly reject: (err: Error) => void;
 }
 
@@ -44,8 +44,9 @@ interface PendingCall {
  *   NOSCRIPT, so a restarted Redis with an empty script cache does not break it.
  * - Limiter keys lost with a restart are re-created by Bottleneck (SETTINGS_KEY_NOT_FOUND path);
  *   the settings are re-applied on start so every process runs the configured rate.
- * - Dead clients: without maxConcurrent nothing is held per client, and every job has an
- *   expiration, so a killed process never leaves capacity taken.
+ * - Dead clients: without maxConcurrent nothing is held per client, so a killed process never
+ *   leaves capacity taken. (No job `expiration` either: it would reject a slow call that is still
+ *   in flight and lose its answer.)
  * - Hangs: a watchdog notices calls that wait while nothing is granted (a corrupted or
  *   tampered limiter state, a lost pub/sub message), logs it loudly, fails the waiting calls
  *   with LIMITER_STALLED (their jobs wait and retry without using an attempt) and rebuilds the
@@ -57,7 +58,6 @@ interface PendingCall {
 export async function createSharedLimiter(o: SharedLimiterOptions): Promise<SharedLimiter> {
   const log = o.logger.child({ limiter: o.id });
   const minTime = 1000 / o.ratePerSecond;
-  const expiration = o.callExpirationMs ?? 30_000;
   const stallAfterMs = o.stallAfterMs ?? 15_000;
 
   interface Built {
@@ -107,14 +107,22 @@ export async function createSharedLimiter(o: SharedLimiterOptions): Promise<Shar
       'LIMITER STALLED: calls are waiting and nothing was granted; failing them for a later retry and resetting the shared limiter',
     );
     const stalled = new SeederError('LIMITER_STALLED', `the shared limiter granted nothing for ${now - lastGrantAt} ms`);
-    for (const p of pending.values()) p.reject(stalled);
-    pending.clear();
+    const failPendingOn = (limiter: Bottleneck): void => {
+      for (const [id, p] of pending) {
+        if (p.on !== limiter) continue;
+        pending.delete(id);
+        p.reject(stalled);
+      }
+    };
     const old = current;
+    failPendingOn(old.limiter);
     build(true)
       .then((fresh) => {
         current = fresh;
         lastGrantAt = Date.now();
         log.warn('shared limiter rebuilt');
+        // Calls scheduled while the new limiter was being built went to the old one, which is retired now.
+        failPendingOn(old.limiter);
         return retire(old);
       })
       .catch((err: unknown) => log.error({ err }, 'could not rebuild the shared limiter; will try again'))
@@ -131,15 +139,17 @@ export async function createSharedLimiter(o: SharedLimiterOptions): Promise<Shar
         const id = nextId++;
         // Once the watchdog gave up on a call, its slot may still come: it must not send then.
         let abandoned = false;
+        const on = current.limiter;
         pending.set(id, {
           since: Date.now(),
+          on,
           reject: (err) => {
             abandoned = true;
             reject(err);
           },
         });
-        current.limiter
-          .schedule({ expiration }, async () => {
+        on
+          .schedule(async () => {
             lastGrantAt = Date.now();
             if (!pending.delete(id) || abandoned) return undefined;
             return fn();

@@ -8,8 +8,10 @@ import type { RedisClient } from './redis-client.js';
  * - `worker`: commands wait for the reconnect however long it takes (`maxRetriesPerRequest: null`),
  *   so a Redis restart pauses work instead of failing jobs.
  * - `producer`: fails fast, so an operator enqueueing a file learns at once that Redis is down.
+ * - `service`: reconnects forever like a worker, but a command fails at once while Redis is away,
+ *   so an HTTP request answers 503 instead of hanging (`serve` without workers).
  */
-export type ConnectionRole = 'worker' | 'producer';
+export type ConnectionRole = 'worker' | 'producer' | 'service';
 
 export interface RedisConnectionOptions {
   /** `REDIS_CLUSTER`: the URL names one node of a Redis Cluster, the others are discovered. */
@@ -20,13 +22,13 @@ export interface RedisConnectionOptions {
 
 export function createRedis(url: string, role: ConnectionRole, o: RedisConnectionOptions): RedisClient {
   const lazyConnect = o.lazyConnect ?? true;
-  const reconnect = role === 'worker' ? (times: number): number => Math.min(times * 200, 2000) : (): null => null;
+  const reconnect = role === 'producer' ? (): null => null : (times: number): number => Math.min(times * 200, 2000);
   // A producer's disconnectTimeout is short: ioredis keeps a timer that long for a socket Redis has
   // already closed, and that timer held a failed `enqueue` open 2 s after its error.
   const base: RedisOptions =
     role === 'worker'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, disconnectTimeout: 200 };
+      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, ...(role === 'producer' ? { disconnectTimeout: 200 } : {}) };
   if (!o.cluster) return new Redis(url, { lazyConnect, ...base, retryStrategy: reconnect });
   const u = new URL(url);
   return new Cluster([{ host: u.hostname, port: u.port === '' ? 6379 : Number(u.port) }], {

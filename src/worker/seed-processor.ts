@@ -31,7 +31,7 @@ export class TransientCallError extends Error {
  */
 export function createSeedProcessor(deps: SeedProcessorDeps) {
   return async function processSeedJob(job: Job, token?: string): Promise<SeedResult> {
-    const data = parseSeedJobData(job.data);
+    const data = readJobData(job);
     if (data.verdict !== undefined) throw new UnrecoverableError(describeVerdict(data.verdict));
     const log = deps.logger.child({ jobId: job.id, groupId: data.groupId });
     let done = data.doneCount ?? 0;
@@ -81,6 +81,15 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
     }
     return { calls, seeded: data.robots.length };
   };
+}
+
+/** Job data another version wrote, or something else entirely: no retry can make it readable. */
+function readJobData(job: Job): SeedJobData {
+  try {
+    return parseSeedJobData(job.data);
+  } catch (err) {
+    throw new UnrecoverableError(`unreadable job data: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 function describeVerdict(v: JobVerdict): string {

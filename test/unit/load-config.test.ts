@@ -44,6 +44,11 @@ describe('loadConfig', () => {
     expect(message).toContain('TIM_SECRET_KEY: required (or a ready TIM_USERSIG)');
   });
 
+  it('refuses a TIM_BASE_URL with credentials or a query, which would end up in every request', () => {
+    expect(problemsOf({ ...TENCENT, TIM_BASE_URL: 'http://proxy.local/?x=1' }, true)).toContain('TIM_BASE_URL: expected an http(s) URL without credentials, query or fragment');
+    expect(problemsOf({ ...TENCENT, TIM_BASE_URL: 'https://u:pw@proxy.local' }, true)).not.toContain('pw');
+  });
+
   it('accepts a ready UserSig instead of the secret key', () => {
     const c = loadConfig({ TIM_SDKAPPID: '1400000000', TIM_USERSIG: 'eJx-ready' }, { tencent: true });
     expect(c.tencent).toMatchObject({ secretKey: null, userSig: 'eJx-ready' });

@@ -1,33 +1,35 @@
 import { startMockTencentApi } from '../../mock-api/mock-tencent-api.js';
 import { createLogger } from '../../log/logger.js';
+import { loadConfig } from '../../config/load-config.js';
 import { integerFlag, parseCommandArgs } from '../cli-args.js';
 import { EXIT } from '../exit-codes.js';
 import { SeederError } from '../../errors/seeder-error.js';
 import { onShutdownSignals } from '../shutdown-signals.js';
 
 export const MOCK_API_USAGE =
-  'robot-seeder mock-api [--port N] [--host H] [--rate N] [--latency-ms MIN-MAX]   (uses TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN)';
+  'robot-seeder mock-api [--port N] [--host H] [--rate N] [--latency-ms MIN-MAX] [--log-level L]   (uses TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN)';
 
 /** `mock-api`: the built-in stand-in for Tencent's REST API, for dry runs and the demo. */
 export async function mockApiCommand(args: readonly string[]): Promise<number> {
   const { values } = parseCommandArgs(
     args,
-    { port: { type: 'string' }, host: { type: 'string' }, rate: { type: 'string' }, 'latency-ms': { type: 'string' } },
+    { port: { type: 'string' }, host: { type: 'string' }, rate: { type: 'string' }, 'latency-ms': { type: 'string' }, 'log-level': { type: 'string' } },
     MOCK_API_USAGE,
   );
-  const sdkAppId = integerFlag('TIM_SDKAPPID', process.env['TIM_SDKAPPID'], 1, 4_294_967_295);
-  const secretKey = process.env['TIM_SECRET_KEY'];
-  if (sdkAppId === undefined || secretKey === undefined || secretKey === '') {
-    throw new SeederError('CONFIG_INVALID', 'mock-api needs TIM_SDKAPPID and TIM_SECRET_KEY: it checks UserSigs the way Tencent does', {
+  // The mock checks UserSigs the way Tencent does, so it reads the Tencent settings the workers read.
+  const { tencent, logLevel } = loadConfig({ ...process.env, ...(values['log-level'] === undefined ? {} : { LOG_LEVEL: values['log-level'] }) }, { tencent: true });
+  if (tencent === null || tencent.secretKey === null) {
+    throw new SeederError('CONFIG_INVALID', 'mock-api needs TIM_SECRET_KEY (not a ready TIM_USERSIG): it checks UserSigs the way Tencent does', {
       hint: 'export TIM_SDKAPPID=1400000000 TIM_SECRET_KEY=any-test-key (the same values the workers use)',
     });
   }
-  const logger = createLogger('info');
+  const { sdkAppId, secretKey } = tencent;
+  const logger = createLogger(logLevel);
   const latency = latencyFlag(values['latency-ms']);
   const mock = await startMockTencentApi({
     sdkAppId,
     secretKey,
-    admin: process.env['TIM_ADMIN'] ?? 'administrator',
+    admin: tencent.admin,
     port: integerFlag('port', values.port, 0, 65_535) ?? 0,
     host: values.host ?? '127.0.0.1',
     ratePerSecond: integerFlag('rate', values.rate, 1, 1_000_000) ?? 200,

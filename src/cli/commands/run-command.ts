@@ -51,11 +51,24 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     const removeSignals = onShutdownSignals(() => stop.abort(), ctx.logger);
     const bar = new ProgressBar(process.stderr, 'seeding ', !values.json);
     const finished = (): number => seeded + [...deadLettered.values()].reduce((a, b) => a + b, 0);
+    let openSince: number | null = null;
+    let warnedOpen = false;
     const detail = (): string => {
       const s = w.stats.snapshot();
-      return `jobs, ${s.calls} calls, ${s.callsPerSecond.toFixed(0)} calls/s, ${retried} retried, ${finished() - seeded} dead-lettered`;
+      const held = openSince === null ? '' : ' [API not answering: calls held, probing once a second]';
+      return `jobs, ${s.calls} calls, ${s.callsPerSecond.toFixed(0)} calls/s, ${retried} retried, ${finished() - seeded} dead-lettered${held}`;
     };
     while (!stop.signal.aborted && !isDrained(await q.status())) {
+      // An unreachable API (a wrong TIM_BASE_URL or TIM_REGION, a network outage) holds every call
+      // without using attempts: say so, rather than look stuck.
+      openSince = (await w.breaker.state()) === 'open' ? (openSince ?? Date.now()) : null;
+      if (openSince !== null && !warnedOpen && Date.now() - openSince > 30_000) {
+        warnedOpen = true;
+        ctx.logger.warn(
+          { baseUrl: ctx.config.tencent?.baseUrl },
+          'the Tencent API has not answered for 30 s; calls are held and nothing is lost. Check TIM_BASE_URL / TIM_REGION and the network; Ctrl-C stops (jobs stay queued)',
+        );
+      }
       bar.update(finished(), enqueue.jobs, detail());
       await sleep(250);
     }

@@ -37,7 +37,8 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   const sdkAppId = callbackSdkAppId(config, env);
   const rules = http.seedRulesFile === null ? null : await loadSeedRules(http.seedRulesFile, config.maxRobotsPerLine);
 
-  const q = await openQueueRuntime(config, logger, 'worker');
+  // BullMQ workers need commands that wait out a Redis restart; the HTTP side alone wants them to fail fast.
+  const q = await openQueueRuntime(config, logger, withWorkers ? 'worker' : 'service');
   let workers: WorkerProcess | null = null;
   try {
     const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger });
