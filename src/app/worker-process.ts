@@ -1,5 +1,6 @@
 import { campaignAccounting } from '../campaign/campaign-accounting.js';
 import { startCampaignWorker } from '../campaign/campaign-worker.js';
+import { endedCampaignGuard } from '../campaign/ended-campaign-guard.js';
 import { combineWorkerEvents } from './combine-worker-events.js';
 import type { QueueRuntime } from './queue-runtime.js';
 import { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from './worker-runtime.js';
@@ -14,7 +15,7 @@ export interface WorkerProcess {
 /** Used by `worker` and `serve --with-workers`, so both run exactly the same worker. */
 export async function startWorkerProcess(q: QueueRuntime, o: WorkerRuntimeOptions = {}): Promise<WorkerProcess> {
   const accounting = campaignAccounting(q);
-  const runtime = await startWorkerRuntime(q, { ...o, events: combineWorkerEvents(o.events ?? {}, accounting) });
+  const runtime = await startWorkerRuntime(q, { ...o, events: combineWorkerEvents(o.events ?? {}, accounting), skip: endedCampaignGuard(q) });
   const campaigns = await startCampaignWorker(q);
   return {
     runtime,

@@ -6,6 +6,7 @@ import { rateLimitedApi } from '../limiter/rate-limited-api.js';
 import { createTencentClient } from '../tencent/tencent-client.js';
 import { createSigningUserSigSource, createStaticUserSigSource, type UserSigSource } from '../tencent/user-sig-source.js';
 import type { RobotsApi } from '../tencent/call-outcome.js';
+import type { SeedJobData } from '../queue/seed-job.js';
 import { CallStats } from '../stats/call-stats.js';
 import { countingApi } from '../stats/counting-api.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
@@ -30,6 +31,8 @@ export interface WorkerRuntimeOptions {
   readonly events?: SeedWorkerEvents;
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
+  /** Asked before each attempt of a job: a reason to complete it without calling, or null. */
+  readonly skip?: (data: SeedJobData) => Promise<string | null>;
   /** Wraps the Tencent client inside the limiter, as the call counting does (e.g. to feed metrics). */
   readonly decorate?: (api: RobotsApi) => RobotsApi;
 }
@@ -66,7 +69,7 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
   // Every call held by the breaker waits on this one signal: hundreds at a time is normal.
   setMaxListeners(0, closing.signal);
   const api = rateLimitedApi(countingApi(o.decorate?.(client) ?? client, stats), { limiter, gate: breakerGate(breaker), signal: closing.signal });
-  const processor = createSeedProcessor({ api, userSig, logger, slowDownDelayMs: config.slowDownDelayMs });
+  const processor = createSeedProcessor({ api, userSig, logger, slowDownDelayMs: config.slowDownDelayMs, ...(o.skip === undefined ? {} : { skip: o.skip }) });
   const concurrency = o.concurrency ?? config.workerConcurrency;
   const worker = await startSeedWorker(
     {

@@ -39,7 +39,8 @@ export function createCampaignProcessor(deps: CampaignJobDeps) {
       await campaigns.scheduler.stopAll(name);
       return skipped(log, 'no such campaign');
     }
-    if (c.endedAtMs !== null) return skipped(log, 'the campaign has ended');
+    // A remove run retried after a crash finds the campaign already marked ended: it goes on.
+    if (c.endedAtMs !== null && kind === 'add') return skipped(log, 'the campaign has ended');
     if (kind === 'add' && c.paused) return skipped(log, 'the campaign is paused');
     if (kind === 'remove') await campaigns.scheduler.stopRuns(name);
 
@@ -49,12 +50,11 @@ export function createCampaignProcessor(deps: CampaignJobDeps) {
       kind === 'remove'
         ? await cancelPendingAdds(deps.seed, campaigns.store.rooms(c), { campaign: name, maxRobotsPerCall: deps.maxRobotsPerCall, logger: log })
         : undefined;
+    // Marked ended first: from then on every add of this campaign skips its call (endedCampaignGuard).
+    if (kind === 'remove' && c.endedAtMs === null) await campaigns.store.markEnded(name, Date.now());
     const jobs = await enqueueRooms(deps, c, kind === 'add' ? 'add_robots' : 'del_robots', runId);
     await campaigns.runs.enqueued(name, runId, jobs, Date.now());
-    if (kind === 'remove') {
-      await campaigns.store.markEnded(name, Date.now());
-      await campaigns.scheduler.stopAll(name);
-    }
+    if (kind === 'remove') await campaigns.scheduler.stopAll(name);
     log.info({ runId, jobs, rooms: c.rooms, ...(cancelled === undefined ? {} : { cancelled }) }, kind === 'add' ? 'campaign run enqueued' : 'campaign ended: robots being removed');
     return { outcome: 'enqueued', runId, jobs, ...(cancelled === undefined ? {} : { cancelled }) };
   };

@@ -11,12 +11,16 @@ export interface SeedProcessorDeps {
   readonly logger: Logger;
   /** How long a job waits after a rate-limit answer; up to 50% jitter is added. */
   readonly slowDownDelayMs: number;
+  /** Asked before each attempt: a reason to complete the job without calling (e.g. its campaign ended), or null. */
+  readonly skip?: (data: SeedJobData) => Promise<string | null>;
 }
 
 /** What a completed seed job returns (kept in its `returnvalue`). */
 export interface SeedResult {
   readonly calls: number;
   readonly seeded: number;
+  /** Set when the job completed without calling, and why. */
+  readonly skipped?: string;
 }
 
 /** A transient failure: BullMQ retries it with exponential backoff, using an attempt. */
@@ -34,6 +38,11 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
     const data = readJobData(job);
     if (data.verdict !== undefined) throw new UnrecoverableError(describeVerdict(data.verdict));
     const log = deps.logger.child({ jobId: job.id, groupId: data.groupId });
+    const skipped = (await deps.skip?.(data)) ?? null;
+    if (skipped !== null) {
+      log.info({ reason: skipped }, 'job skipped without a call');
+      return { calls: 0, seeded: 0, skipped };
+    }
     let done = data.doneCount ?? 0;
     let batchSize = data.batchSize ?? data.robots.length;
     let calls = 0;

@@ -6,6 +6,8 @@ import { startWorkerRuntime, type WorkerRuntime } from '../../src/app/worker-run
 import { enqueueRequests } from '../../src/queue/enqueue-requests.js';
 import { seedJobOptions } from '../../src/queue/job-options.js';
 import { isDrained } from '../../src/queue/queue-status.js';
+import { CampaignKeys } from '../../src/campaign/campaign-keys.js';
+import { endedCampaignGuard } from '../../src/campaign/ended-campaign-guard.js';
 import type { SeedRequest } from '../../src/domain/seed-request.js';
 import type { MockTencentApi } from '../../src/mock-api/mock-tencent-api.js';
 import { deleteKeys, seederEnv, startTestMock, uniquePrefix, waitFor } from '../support/test-env.js';
@@ -144,6 +146,21 @@ describe('seeding through the queue (in-process worker)', () => {
     expect(await q.deadLetters.purge({ errorCode: 10007 })).toBe(3);
     expect(await q.status()).toMatchObject({ completed: 2, deadLetter: 0 });
     expect(await q.seed.getFailedCount()).toBe(0);
+  });
+
+  it('skips, without a call, the adds of a campaign that has ended (its robots were removed)', async () => {
+    await open();
+    await enqueueRequests(q.seed, rooms(3, ''), {
+      command: 'add_robots',
+      maxRobotsPerCall: 500,
+      jobOptions: seedJobOptions(q.config),
+      campaignRun: { campaign: 'finale', runId: 'add-1' },
+    });
+    await q.redis.hset(new CampaignKeys(q.config.keyPrefix).campaign('finale'), 'endedAt', Date.now());
+    w = await startWorkerRuntime(q, { skip: endedCampaignGuard(q) });
+    await workUntilDone(3);
+    expect(mock.stats().calls).toBe(0);
+    expect(await q.status()).toMatchObject({ completed: 3, deadLetter: 0 });
   });
 
   it('reconcile writes the entry of a failed job that has none (a worker died between the two)', async () => {
