@@ -89,7 +89,7 @@ export class DeadLetterStore {
    * no entry for a job that is not failed. Cheap when the counts agree, except every tenth call,
    * which checks everything (a missing and a stale entry cancel out in the counts).
    */
-  async reconcile(): Promise<{ added: number; removed: number }> {
+  async reconcile(onAdded?: (entry: DeadLetterEntry) => void): Promise<{ added: number; removed: number }> {
     const [failed, entries] = await Promise.all([this.#seed.getFailedCount(), this.count()]);
     this.#reconciles += 1;
     if (failed === entries && this.#reconciles % 10 !== 1) return { added: 0, removed: 0 };
@@ -98,7 +98,7 @@ export class DeadLetterStore {
       const jobs = await this.#seed.getJobs(['failed'], start, start + PAGE - 1, true);
       for (const job of jobs) {
         if (job.id === undefined || (await this.queue.getJob(job.id)) !== undefined) continue;
-        await this.record(job as Job);
+        onAdded?.(await this.record(job as Job));
         added += 1;
       }
     }

@@ -78,7 +78,8 @@ export async function startSeedWorker(o: SeedWorkerOptions, events: SeedWorkerEv
 
   const reconcile = async (): Promise<void> => {
     try {
-      const r = await o.deadLetters.reconcile();
+      // Entries written here (their worker died before writing them) still count in reports.
+      const r = await o.deadLetters.reconcile((entry) => events.onDeadLettered?.(entry));
       if (r.added + r.removed > 0) log.warn(r, 'dead letters reconciled with failed jobs');
     } catch (err) {
       log.error({ err }, 'dead-letter reconcile failed');
