@@ -97,8 +97,10 @@ export class DeadLetterStore {
     for (let start = 0; start < failed; start += PAGE) {
       const jobs = await this.#seed.getJobs(['failed'], start, start + PAGE - 1, true);
       for (const job of jobs) {
-        if (job.id === undefined || (await this.queue.getJob(job.id)) !== undefined) continue;
-        onAdded?.(await this.record(job as Job));
+        if (job.id === undefined || (await this.queue.getJobState(job.id)) !== 'unknown') continue;
+        // Not `onAdded?.(await this.record(...))`: without a callback, optional chaining skips the argument too.
+        const entry = await this.record(job as Job);
+        onAdded?.(entry);
         added += 1;
       }
     }
