@@ -46,7 +46,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     r.problems.push(`KEY_PREFIX: must not contain ":" (BullMQ separates its keys with it), got ${JSON.stringify(config.keyPrefix)}`);
   }
   if (r.problems.length > 0) {
-    throw new SeederError('CONFIG_INVALID', `invalid configuration:\n  - ${r.problems.join('\n  - ')}`, {
+    // A variable read by two sections (TIM_SDKAPPID) reports its problem once.
+    const problems = [...new Set(r.problems)];
+    throw new SeederError('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`, {
       hint: 'set these environment variables (or the matching flags) and run again; see the configuration table in README.md',
     });
   }
@@ -54,13 +56,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
 }
 
 function readTencent(r: EnvReader): TencentConfig {
-  const sdkAppIdText = r.raw('TIM_SDKAPPID');
-  let sdkAppId = 0;
-  if (sdkAppIdText === undefined) {
-    r.problems.push('TIM_SDKAPPID: required: the SDKAppID of your Chat application (Chat console → Applications)');
-  } else {
-    sdkAppId = r.integer('TIM_SDKAPPID', 0, 1, 4_294_967_295);
-  }
+  const sdkAppId = readSdkAppId(r);
   const secretKey = r.raw('TIM_SECRET_KEY') ?? null;
   const userSig = r.raw('TIM_USERSIG') ?? null;
   if (secretKey === null && userSig === null) {
@@ -89,6 +85,14 @@ function baseUrlOf(r: EnvReader, region: Region): string {
   return url.replace(/\/+$/, '');
 }
 
+function readSdkAppId(r: EnvReader): number {
+  if (r.raw('TIM_SDKAPPID') === undefined) {
+    r.problems.push('TIM_SDKAPPID: required: the SDKAppID of your Chat application (Chat console → Applications)');
+    return 0;
+  }
+  return r.integer('TIM_SDKAPPID', 0, 1, 4_294_967_295);
+}
+
 function readHttp(r: EnvReader): HttpConfig {
   const apiTokens = list(r.raw('API_TOKENS'));
   if (apiTokens.length === 0) {
@@ -97,6 +101,8 @@ function readHttp(r: EnvReader): HttpConfig {
     r.problems.push('API_TOKENS: every token must be at least 16 characters (generate one with: openssl rand -hex 24)');
   }
   return {
+    // Callbacks are accepted for this SDKAppID only.
+    sdkAppId: readSdkAppId(r),
     host: r.string('HOST', '0.0.0.0'),
     port: r.integer('PORT', 8080, 0, 65_535),
     apiTokens,

@@ -33,6 +33,8 @@ export interface SeederConfig {
 }
 
 export interface HttpConfig {
+  /** `TIM_SDKAPPID`, required: Tencent callbacks naming another SDKAppID are ignored. */
+  readonly sdkAppId: number;
   /** `HOST`, default `0.0.0.0`. */
   readonly host: string;
   /** `PORT`, default 8080. */

@@ -89,7 +89,7 @@ describe('robot-seeder serve', () => {
   it.each([
     ['no API_TOKENS', { API_TOKENS: '' }, /API_TOKENS: required for serve/],
     ['a short token', { API_TOKENS: 'short' }, /at least 16 characters/],
-    ['no TIM_SDKAPPID', { TIM_SDKAPPID: '' }, /TIM_SDKAPPID: required for serve/],
+    ['no TIM_SDKAPPID', { TIM_SDKAPPID: '' }, /TIM_SDKAPPID: required: the SDKAppID of your Chat application/],
     ['a rules file that does not exist', { SEED_RULES_FILE: '/nonexistent/rules.json' }, /SEED_RULES_FILE: cannot read .*ENOENT/],
   ])('refuses to start with %s: exit 2, the fix named', async (_what, extra, message) => {
     const r = await runCli(['serve', '--port', '0'], { ...env(), TIM_SECRET_KEY: '', ...extra });

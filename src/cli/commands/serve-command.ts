@@ -2,8 +2,7 @@ import { openQueueRuntime } from '../../app/queue-runtime.js';
 import { startWorkerProcess, type WorkerProcess } from '../../app/worker-process.js';
 import { CircuitBreaker } from '../../breaker/circuit-breaker.js';
 import { loadSeedRules } from '../../callbacks/load-seed-rules.js';
-import { EnvReader } from '../../config/env-reader.js';
-import type { HttpConfig, SeederConfig } from '../../config/seeder-config.js';
+import type { HttpConfig } from '../../config/seeder-config.js';
 import { SeederError } from '../../errors/seeder-error.js';
 import { buildHttpServer } from '../../http/build-http-server.js';
 import { metricsApi } from '../../metrics/metrics-api.js';
@@ -34,7 +33,7 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   const ctx = createCliContext(values, { tencent: withWorkers, http: true }, env);
   const { config, logger } = ctx;
   const http = requireHttp(config.http);
-  const sdkAppId = callbackSdkAppId(config, env);
+  const { sdkAppId } = http;
   const rules = http.seedRulesFile === null ? null : await loadSeedRules(http.seedRulesFile, config.maxRobotsPerLine);
 
   // BullMQ workers need commands that wait out a Redis restart; the HTTP side alone wants them to fail fast.
@@ -95,21 +94,4 @@ async function listen(app: Awaited<ReturnType<typeof buildHttpServer>>, http: Ht
 function requireHttp(http: HttpConfig | null): HttpConfig {
   if (http === null) throw new Error('serve needs the HTTP configuration: load it with { http: true }');
   return http;
-}
-
-/**
- * Callbacks are accepted for our SDKAppID only. Without --with-workers serve needs no secret key,
- * so only TIM_SDKAPPID is read, with the same rules as the Tencent section.
- */
-function callbackSdkAppId(config: SeederConfig, env: NodeJS.ProcessEnv): number {
-  if (config.tencent !== null) return config.tencent.sdkAppId;
-  const r = new EnvReader(env);
-  const sdkAppId = r.raw('TIM_SDKAPPID') === undefined ? 0 : r.integer('TIM_SDKAPPID', 0, 1, 4_294_967_295);
-  if (r.raw('TIM_SDKAPPID') === undefined) r.problems.push('TIM_SDKAPPID: required for serve: Tencent callbacks are accepted for this SDKAppID only');
-  if (r.problems.length > 0) {
-    throw new SeederError('CONFIG_INVALID', `invalid configuration:\n  - ${r.problems.join('\n  - ')}`, {
-      hint: 'set these environment variables and run again; see the configuration table in README.md',
-    });
-  }
-  return sdkAppId;
 }
