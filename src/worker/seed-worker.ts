@@ -54,6 +54,8 @@ export async function startSeedWorker(o: SeedWorkerOptions, events: SeedWorkerEv
     metrics: { maxDataPoints: METRICS_POINTS },
   });
   worker.on('error', (err) => log.error({ err }, 'worker error'));
+  // A job whose worker died (or stalled past its lock): put back in the queue for another worker.
+  worker.on('stalled', (jobId) => log.warn({ jobId }, 'job stalled: its worker stopped renewing the lock; back in the queue'));
   worker.on('completed', (job, result: SeedResult) => events.onCompleted?.(job, result));
   // Failure handling runs after BullMQ has moved the job; close() waits for it so no entry is left unwritten.
   const handling = new Set<Promise<void>>();
