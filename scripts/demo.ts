@@ -3,77 +3,44 @@
  * finds Redis (REDIS_URL, else a private redis-server on a free port), and runs
  * `robot-seeder run jobs/demo.jsonl`: 2,000 rooms, some with scripted failures.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { spawnSync } from 'node:child_process';
 import { startMockTencentApi } from '../src/mock-api/mock-tencent-api.js';
 import { main } from '../src/cli/main.js';
 import { redactUrl } from '../src/config/redact-url.js';
+import { connectRedis, createRedis } from '../src/redis/redis-connection.js';
+import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
+import { deleteKeys } from '../test/support/test-env.js';
 
 const DEMO_SDKAPPID = '1400000000';
 const DEMO_SECRET_KEY = 'demo-secret-key-not-a-real-one';
 const DEMO_PREFIX = '{robot-seeder-demo}';
 
 async function answers(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
-  redis.on('error', () => undefined);
   try {
-    await redis.connect();
-    await redis.ping();
+    (await connectRedis(createRedis(url, 'producer', { cluster: false }), url)).disconnect();
     return true;
   } catch {
     return false;
-  } finally {
-    redis.disconnect();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function privateRedis(): Promise<{ url: string; child: ChildProcess } | null> {
-  if (spawnSync('redis-server', ['--version']).status !== 0) return null;
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 50 && !(await answers(url)); i += 1) await new Promise((r) => setTimeout(r, 100));
-  return { url, child };
-}
-
-async function clearDemoKeys(url: string): Promise<void> {
-  const redis = new Redis(url);
-  for (const pattern of [`${DEMO_PREFIX}*`, `b_${DEMO_PREFIX}*`]) {
-    const keys = await redis.keys(pattern.replace(/[{}]/g, '\\$&'));
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  redis.disconnect();
 }
 
 const wanted = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 let redisUrl = wanted;
-let ownRedis: ChildProcess | undefined;
+let ownRedis: RedisServer | undefined;
 if (!(await answers(wanted))) {
-  const started = await privateRedis();
-  if (started === null) {
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
     process.stderr.write(
       `demo: no Redis answers at ${redactUrl(wanted)} and redis-server is not installed.\n` +
         '  Start one (docker compose up -d redis, or apt-get install redis-server), or set REDIS_URL, then run npm run demo again.\n',
     );
     process.exit(4);
   }
-  ({ url: redisUrl, child: ownRedis } = started);
+  ownRedis = await startRedisServer();
+  redisUrl = ownRedis.url;
   process.stderr.write(`demo: no Redis at ${redactUrl(wanted)}; started a private redis-server at ${redisUrl}\n`);
 }
 
-await clearDemoKeys(redisUrl);
+await deleteKeys(DEMO_PREFIX, redisUrl);
 const mock = await startMockTencentApi({ sdkAppId: Number(DEMO_SDKAPPID), secretKey: DEMO_SECRET_KEY, latencyMs: { min: 20, max: 60 } });
 process.stderr.write(`demo: mock Tencent API at ${mock.url}; seeding jobs/demo.jsonl (2,000 rooms) at up to 200 calls/s\n`);
 Object.assign(process.env, {
@@ -94,5 +61,5 @@ if (ownRedis === undefined) {
   process.stdout.write(`  next          KEY_PREFIX='${DEMO_PREFIX}' npm run -s cli -- dlq list   shows the dead letters and why\n`);
 }
 await mock.close();
-ownRedis?.kill();
+await ownRedis?.close();
 process.exit(code);

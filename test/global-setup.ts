@@ -1,18 +1,13 @@
-import { Redis } from 'ioredis';
+import { connectRedis, createRedis } from '../src/redis/redis-connection.js';
 
 /** Fails the run at once, with the fix, when the Redis the integration tests need does not answer. */
 export default async function checkRedis(): Promise<void> {
   const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
-  redis.on('error', () => undefined);
   try {
-    await redis.connect();
-    await redis.ping();
-  } catch {
+    (await connectRedis(createRedis(url, 'producer', { cluster: false }), url)).disconnect();
+  } catch (err) {
     throw new Error(
-      `npm test needs a Redis at ${url.replace(/\/\/[^@]*@/, '//***@')} and none answers: start one (redis-server --daemonize yes, or docker compose up -d redis) or set REDIS_URL`,
+      `npm test needs a Redis and none answers (${err instanceof Error ? err.message : String(err)}): start one (redis-server --daemonize yes, or docker compose up -d redis) or set REDIS_URL`,
     );
-  } finally {
-    redis.disconnect();
   }
 }

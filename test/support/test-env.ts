@@ -30,9 +30,9 @@ export function startTestMock(options: Partial<MockTencentApiOptions> = {}): Pro
   return startMockTencentApi({ sdkAppId: TEST_SDKAPPID, secretKey: TEST_SECRET_KEY, latencyMs: { min: 1, max: 5 }, ...options });
 }
 
-/** Deletes every key under the prefix, and returns how many there were. */
-export async function deleteKeys(prefix: string): Promise<number> {
-  const redis = new Redis(TEST_REDIS_URL);
+/** Deletes every key under the prefix (queues and limiter), and returns how many there were. */
+export async function deleteKeys(prefix: string, url = TEST_REDIS_URL): Promise<number> {
+  const redis = new Redis(url);
   let deleted = 0;
   try {
     for (const pattern of [`${prefix}*`, `b_${prefix}*`]) {
