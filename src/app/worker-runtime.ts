@@ -1,14 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import type { TencentConfig } from '../config/seeder-config.js';
-import { createSharedLimiter } from '../limiter/shared-limiter.js';
-import { createRedis } from '../redis/redis-connection.js';
+import { createSharedLimiter, type SharedLimiter } from '../limiter/shared-limiter.js';
 import { rateLimitedApi } from '../limiter/rate-limited-api.js';
 import { createTencentClient } from '../tencent/tencent-client.js';
+import { observeCalls, type CallObserver } from '../tencent/observe-calls.js';
 import { createSigningUserSigSource, createStaticUserSigSource, type UserSigSource } from '../tencent/user-sig-source.js';
-import type { RobotsApi } from '../tencent/call-outcome.js';
 import type { SeedJobData } from '../queue/seed-job.js';
 import { CallStats } from '../stats/call-stats.js';
-import { countingApi } from '../stats/counting-api.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import { breakerGate } from '../breaker/breaker-gate.js';
 import { createSeedProcessor } from '../worker/seed-processor.js';
@@ -22,6 +20,8 @@ export interface WorkerRuntime {
   readonly stats: CallStats;
   /** The circuit breaker this process shares with every other worker. */
   readonly breaker: CircuitBreaker;
+  /** The fleet's shared limiter, as this process takes part in it. */
+  readonly limiter: SharedLimiter;
   /** First call drains (jobs in hand finish), `force` abandons them to the stalled checker. */
   close(force?: boolean): Promise<void>;
 }
@@ -33,12 +33,12 @@ export interface WorkerRuntimeOptions {
   readonly stalledIntervalMs?: number;
   /** Asked before each attempt of a job: a reason to complete it without calling, or null. */
   readonly skip?: (data: SeedJobData) => Promise<string | null>;
-  /** Wraps the Tencent client inside the limiter, as the call counting does (e.g. to feed metrics). */
-  readonly decorate?: (api: RobotsApi) => RobotsApi;
+  /** See every call that was sent (e.g. to feed metrics), besides this runtime's own counting. */
+  readonly observers?: readonly CallObserver[];
 }
 
 /**
- * Wires one worker process: Tencent client → call counting → shared limiter, behind the shared
+ * Wires one worker process: Tencent client → call observers → shared limiter, behind the shared
  * circuit breaker → processor → BullMQ worker, with concurrency following the API's latency.
  */
 export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOptions = {}): Promise<WorkerRuntime> {
@@ -57,19 +57,30 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     connections: config.workerMaxConcurrency,
     logger,
   });
-  const limiter = await createSharedLimiter({
-    connect: () => createRedis(config.redisUrl, 'worker', { cluster: config.redisCluster, lazyConnect: false }),
-    id: `${config.keyPrefix}-limiter-${tencent.sdkAppId}`,
-    ratePerSecond: config.rateLimitPerSecond,
-    logger,
-  });
-  const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger });
-  // Aborted at close: calls held by an open breaker stop waiting, so shutdown never hangs on an outage.
+  // Aborted at close: calls held by an open breaker or waiting for a slot stop waiting, so shutdown never hangs.
   const closing = new AbortController();
   // Every call held by the breaker waits on this one signal: hundreds at a time is normal.
   setMaxListeners(0, closing.signal);
-  const api = rateLimitedApi(countingApi(o.decorate?.(client) ?? client, stats), { limiter, gate: breakerGate(breaker), signal: closing.signal });
-  const processor = createSeedProcessor({ api, userSig, logger, slowDownDelayMs: config.slowDownDelayMs, ...(o.skip === undefined ? {} : { skip: o.skip }) });
+  const limiter = createSharedLimiter({
+    redis: q.redis,
+    prefix: config.keyPrefix,
+    appId: tencent.sdkAppId,
+    ceilingPerSecond: config.rateLimitPerSecond,
+    signal: closing.signal,
+    logger,
+  });
+  const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger });
+  const gate = breakerGate(breaker);
+  const observed = observeCalls(client, [(outcome, sentAt) => stats.record(outcome, sentAt), ...(o.observers ?? [])]);
+  const api = rateLimitedApi(observed, { limiter, gate, signal: closing.signal });
+  const processor = createSeedProcessor({
+    api,
+    userSig,
+    logger,
+    slowDownDelayMs: config.slowDownDelayMs,
+    slowDownGiveUpMs: config.slowDownGiveUpMs,
+    ...(o.skip === undefined ? {} : { skip: o.skip }),
+  });
   const concurrency = o.concurrency ?? config.workerConcurrency;
   const worker = await startSeedWorker(
     {
@@ -96,11 +107,12 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     worker,
     stats,
     breaker,
+    limiter,
     async close(force = false) {
       tuner.stop();
       closing.abort();
       await worker.close(force);
-      await Promise.all([limiter.close(), api.close()]);
+      await Promise.all([limiter.close(), gate.close(), api.close()]);
     },
   };
 }

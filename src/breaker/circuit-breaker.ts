@@ -1,7 +1,6 @@
 import type { RedisClient } from '../redis/redis-client.js';
 import type { Logger } from '../log/logger.js';
 import type { CallOutcome } from '../tencent/call-outcome.js';
-import { isOutageSignal } from './outage-signal.js';
 
 export interface CircuitBreakerOptions {
   readonly redis: RedisClient;
@@ -20,11 +19,21 @@ export interface CircuitBreakerOptions {
 
 export type BreakerState = 'closed' | 'open';
 
+/** Outcomes of calls that were sent, counted together (a worker reports them in batches). */
+export interface OutcomeCounts {
+  readonly calls: number;
+  /** Of those, how many failed like an outage (`isOutageSignal`). */
+  readonly outages: number;
+  /** The latest of those outage-like outcomes, for the log line should the breaker open. */
+  readonly lastOutage: CallOutcome | null;
+}
+
 type RecordCommand = (
   windowKey: string,
   stateKey: string,
   nowSecond: number,
-  failed: string,
+  calls: number,
+  outages: number,
   probe: string,
   windowSeconds: number,
   minCalls: number,
@@ -33,24 +42,24 @@ type RecordCommand = (
 ) => Promise<[BreakerState, number]>;
 
 /**
- * Records an outcome and decides, atomically in Redis, whether the breaker opens or closes.
+ * Records outcomes and decides, atomically in Redis, whether the breaker opens or closes.
  * Window: one hash of per-second totals (`t:<sec>`) and failures (`f:<sec>`), trimmed as it goes.
- * A probe's success closes the breaker; a probe's failure keeps it open.
- * Returns the state after the outcome and whether this call changed it.
+ * A probe's answer closes the breaker; a probe's outage-like failure keeps it open.
+ * Returns the state after the outcomes and whether they changed it.
  */
 const RECORD = `
 local window, state = KEYS[1], KEYS[2]
-local now, failed, probe = tonumber(ARGV[1]), ARGV[2] == '1', ARGV[3] == '1'
-local seconds, minCalls, ratio = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local now, calls, outages, probe = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1'
+local seconds, minCalls, ratio = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local current = redis.call('HGET', state, 'state') or 'closed'
 if probe then
-  if failed or current == 'closed' then return {current, 0} end
-  redis.call('HSET', state, 'state', 'closed', 'since', ARGV[7])
+  if outages > 0 or current == 'closed' then return {current, 0} end
+  redis.call('HSET', state, 'state', 'closed', 'since', ARGV[8])
   redis.call('DEL', window)
   return {'closed', 1}
 end
-redis.call('HINCRBY', window, 't:' .. now, 1)
-if failed then redis.call('HINCRBY', window, 'f:' .. now, 1) end
+redis.call('HINCRBY', window, 't:' .. now, calls)
+if outages > 0 then redis.call('HINCRBY', window, 'f:' .. now, outages) end
 redis.call('PEXPIRE', window, (seconds + 2) * 1000)
 if current == 'open' then return {'open', 0} end
 local total, failures = 0, 0
@@ -63,7 +72,7 @@ for i = 1, #fields, 2 do
   else failures = failures + tonumber(fields[i + 1]) end
 end
 if total >= minCalls and failures >= total * ratio then
-  redis.call('HSET', state, 'state', 'open', 'since', ARGV[7])
+  redis.call('HSET', state, 'state', 'open', 'since', ARGV[8])
   return {'open', 1}
 end
 return {'closed', 0}
@@ -111,14 +120,15 @@ export class CircuitBreaker {
     return (await this.#redis.set(this.#probeKey, String(process.pid), 'PX', this.probeIntervalMs, 'NX')) === 'OK';
   }
 
-  /** Counts the outcome of a call that was sent; returns the state after it. */
-  async record(outcome: CallOutcome, probe: boolean): Promise<BreakerState> {
+  /** Counts the outcomes of calls that were sent (a probe's alone); returns the state after them. */
+  async record(counts: OutcomeCounts, probe: boolean): Promise<BreakerState> {
     const now = Date.now();
     const [state, changed] = await this.#record(
       this.#windowKey,
       this.#stateKey,
       Math.floor(now / 1000),
-      isOutageSignal(outcome) ? '1' : '0',
+      counts.calls,
+      counts.outages,
       probe ? '1' : '0',
       this.#windowSeconds,
       this.#minCalls,
@@ -127,7 +137,7 @@ export class CircuitBreaker {
     );
     if (changed === 1) {
       if (state === 'open') {
-        this.#log.error({ errorInfo: outcome.errorInfo, httpStatus: outcome.httpStatus }, 'circuit breaker OPEN: the Tencent API looks down; holding calls and probing once a second');
+        this.#log.error({ errorInfo: counts.lastOutage?.errorInfo, httpStatus: counts.lastOutage?.httpStatus }, 'circuit breaker OPEN: the Tencent API looks down; holding calls and probing once a second');
       } else {
         this.#log.warn('circuit breaker closed: a probe got an answer; resuming at full rate');
       }

@@ -32,6 +32,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     jobAttempts: r.integer('JOB_ATTEMPTS', 8, 1, 1000),
     backoffDelayMs: r.integer('BACKOFF_DELAY_MS', 1000, 1, 3_600_000),
     slowDownDelayMs: r.integer('SLOW_DOWN_DELAY_MS', 1000, 1, 3_600_000),
+    slowDownGiveUpMs: r.integer('SLOW_DOWN_GIVE_UP_MS', 600_000, 1000, 7 * 86_400_000),
     logLevel: r.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     tencent: options.tencent ? readTencent(r) : null,
     http: options.http === true ? readHttp(r) : null,

@@ -24,6 +24,11 @@ export interface SeederConfig {
   readonly backoffDelayMs: number;
   /** `SLOW_DOWN_DELAY_MS`, default 1000: how long a job waits after a rate-limit answer (uses no attempt). */
   readonly slowDownDelayMs: number;
+  /**
+   * `SLOW_DOWN_GIVE_UP_MS`, default 600000 (10 min): a job Tencent keeps refusing for rate this long
+   * is dead-lettered with the refusal's code (the app's quota is taken by something else).
+   */
+  readonly slowDownGiveUpMs: number;
   /** `LOG_LEVEL`, default `info`. */
   readonly logLevel: LevelWithSilent;
   /** Present only for commands that call Tencent (`worker`, `run`). */

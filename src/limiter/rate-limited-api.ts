@@ -1,6 +1,5 @@
-import { isSeederError } from '../errors/seeder-error.js';
 import type { RobotCommand } from '../domain/robot-command.js';
-import type { CallOutcome, RobotsApi } from '../tencent/call-outcome.js';
+import type { CallOutcome, RobotsApi, RobotsClient } from '../tencent/call-outcome.js';
 import { OPEN_GATE, type CallGate } from './call-gate.js';
 import type { SharedLimiter } from './shared-limiter.js';
 
@@ -13,11 +12,12 @@ export interface RateLimitedApiOptions {
 }
 
 /**
- * The send path: every call (retries and re-signed calls included) passes the gate, then waits
- * for a slot of the shared limiter. A call held back (gate closed, shutdown, stalled limiter)
- * comes back as a slow-down outcome: its job waits without using an attempt.
+ * The send path: every call (retries and re-signed calls included) passes the gate, is made
+ * ready, then waits for one of the fleet's slots and leaves at it. A call held back (gate closed,
+ * shutdown, no slot) comes back as a slow-down outcome: its job waits without using an attempt.
+ * Tencent's own rate refusals slow the whole fleet down.
  */
-export function rateLimitedApi(api: RobotsApi, o: RateLimitedApiOptions): RobotsApi {
+export function rateLimitedApi(client: RobotsClient, o: RateLimitedApiOptions): RobotsApi {
   const gate = o.gate ?? OPEN_GATE;
   return {
     async call(command: RobotCommand, groupId: string, robots: readonly string[]): Promise<CallOutcome> {
@@ -25,19 +25,22 @@ export function rateLimitedApi(api: RobotsApi, o: RateLimitedApiOptions): Robots
         const admitted = await gate.admit(o.signal);
         if (admitted === 'stop') return heldBack('shutting down before the call was sent');
         const probe = admitted === 'probe';
-        let outcome: CallOutcome | null;
-        try {
-          outcome = await o.limiter.schedule(() => (probe || gate.mayStillSend() ? api.call(command, groupId, robots) : Promise.resolve(null)));
-        } catch (err) {
-          if (!isSeederError(err) || err.code !== 'LIMITER_STALLED') throw err;
-          return heldBack(err.message);
-        }
+        const prepared = client.prepare(command, groupId, robots);
+        const outcome = await o.limiter.schedule(() => (probe || gate.mayStillSend() ? prepared.send() : Promise.resolve(null)));
+        if (outcome === null) continue;
+        if ('heldBack' in outcome) return heldBack(outcome.heldBack);
+        if (isRateRefusal(outcome)) o.limiter.refused();
         // Recording the outcome may fail (Redis away); the answer itself must not be lost for that.
-        if (outcome !== null && (await gate.settle(outcome, probe).catch(() => 'report' as const)) === 'report') return outcome;
+        if ((await gate.settle(outcome, probe).catch(() => 'report' as const)) === 'report') return outcome;
       }
     },
-    close: () => api.close(),
+    close: () => client.close(),
   };
+}
+
+/** Tencent (or a proxy, with 429) refused the call for the app's rate: not our own holding back. */
+export function isRateRefusal(o: CallOutcome): boolean {
+  return o.kind === 'slow-down' && (o.errorCode !== null || o.httpStatus !== null);
 }
 
 function heldBack(errorInfo: string): CallOutcome {

@@ -1,173 +1,192 @@
-import Bottleneck from 'bottleneck';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from '../redis/redis-client.js';
-import { SeederError } from '../errors/seeder-error.js';
 import type { Logger } from '../log/logger.js';
+import { describeRedisFailure } from '../redis/redis-failure.js';
+import { bottleneckOn } from './bottleneck-datastore.js';
+import { FleetSlotStore, type FleetSlotStats, type HeldSlot } from './fleet-slot-store.js';
+import { SlotLedger, type LedgerPolicy } from './slot-ledger.js';
 
 export interface SharedLimiterOptions {
-  /**
-   * Makes a connection of the limiter's own, connecting by itself (not lazy). Bottleneck defines
-   * its scripts as commands on it, so it must not be shared; a rebuilt limiter gets a new one.
-   */
-  readonly connect: () => RedisClient;
-  /** Keys are `b_<id>_…`; put the hash tag first so they share the queues' cluster slot. */
-  readonly id: string;
-  readonly ratePerSecond: number;
-  /**
-   * The watchdog declares the limiter stuck when calls have waited this long and none was
-   * granted meanwhile, default 15000. A healthy fleet waits at most (queued calls / rate).
-   */
-  readonly stallAfterMs?: number;
-  /** How often the watchdog looks, default 2000. */
-  readonly watchdogIntervalMs?: number;
+  /** A connection that waits out Redis restarts (the worker role); the ledger's script is defined on it. */
+  readonly redis: RedisClient;
+  /** Key prefix (with the cluster hash tag): one limiter per prefix and app. */
+  readonly prefix: string;
+  /** The SDKAppID: Tencent's 200 calls/s is per app. */
+  readonly appId: number;
+  /** `RATE_LIMIT_PER_SECOND`: the most calls per second the API may see from the fleet. */
+  readonly ceilingPerSecond: number;
+  /** Aborted at shutdown: calls still waiting for a slot are released (their jobs wait in the queue). */
+  readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** A call not granted a slot within this many ms is released, default 15000 (the ledger cannot be reached). */
+  readonly stallAfterMs?: number;
+  /** The ledger's keys expire after this long unused, default a day. */
+  readonly idleExpiryMs?: number;
 }
+
+/** What a call released without being sent says (its job waits and retries without using an attempt). */
+export interface HeldBack {
+  readonly heldBack: string;
+}
+
+export interface LimiterStats extends FleetSlotStats {
+  /** Calls sent at their slot. */
+  readonly sent: number;
+  /** How late calls left after the earliest moment of their slot: counts per bucket (upper bounds in ms). */
+  readonly lateness: Readonly<Record<'1' | '2' | '5' | '10', number>>;
+  /** The 99th percentile of this process's event-loop delay, ms: what makes calls late. */
+  readonly eventLoopDelayP99Ms: number;
+}
+
+/** Bottleneck priorities: 0 is served first. A call whose slot came too late goes one step ahead. */
+export const DEFAULT_PRIORITY = 5;
 
 /** One limiter per SDKAppID, shared through Redis by every worker process on every machine. */
 export interface SharedLimiter {
-  schedule<T>(fn: () => Promise<T>): Promise<T>;
-  /** Times the watchdog found the limiter stuck and reset it. */
-  readonly recoveries: number;
+  /** Sends at one of the fleet's slots (never early, never more than the tolerance late); or holds back. */
+  schedule<T>(send: () => Promise<T>, priority?: number): Promise<T | HeldBack>;
+  /** Tencent refused a call for rate: the whole fleet slows down, then climbs back. */
+  refused(): void;
+  stats(): LimiterStats;
+  readonly ledger: SlotLedger;
   close(): Promise<void>;
 }
 
-interface PendingCall {
+/**
+ * How the fleet shares the API's rate; the derivations are in ledger-script.ts and docs/rate-engine.md.
+ * 10 ms of tolerance costs 1% of the cap and covers event-loop lag up to that: a later slot is
+ * booked again rather than sent late.
+ */
+export const LEDGER_POLICY: Omit<LedgerPolicy, 'ceilingPerSecond' | 'idleExpiryMs'> = {
+  toleranceMs: 10,
+  leadMs: 50,
+  batchMs: 50,
+  increasePerSecond: 0.025,
+  decreaseFactor: 0.85,
+  decreaseCooldownMs: 500,
+  floorPerSecond: 1,
+};
+/** Refusals reported to the ledger at most this often per process: one overshoot brings many. */
+const REFUSAL_REPORT_MS = 100;
+
+interface Ticket {
+  slot: HeldSlot | null;
   readonly since: number;
-  /** The Bottleneck instance the call waits on (a rebuild replaces it). */
-  readonly on: Bottleneck;
-  readonly reject: (err: Error) => void;
+  /** Set once the call is released (shutdown, stall): a slot that still comes is not used. */
+  released: boolean;
+  release(reason: string): void;
 }
 
-/**
- * Bottleneck 2.19.5 clustered on Redis, with guards for its known failure modes:
- * - Its own ioredis client: Bottleneck defines its Lua scripts as commands on the client it gets
- *   (names like `free`, `check`), and ioredis re-sends a script by EVAL when Redis answers
- *   NOSCRIPT, so a restarted Redis with an empty script cache does not break it.
- * - Limiter keys lost with a restart are re-created by Bottleneck (SETTINGS_KEY_NOT_FOUND path);
- *   the settings are re-applied on start so every process runs the configured rate.
- * - Dead clients: without maxConcurrent nothing is held per client, so a killed process never
- *   leaves capacity taken. (No job `expiration` either: it would reject a slow call that is still
- *   in flight and lose its answer.)
- * - Hangs: a watchdog notices calls that wait while nothing is granted (a corrupted or
- *   tampered limiter state, a lost pub/sub message), logs it loudly, fails the waiting calls
- *   with LIMITER_STALLED (their jobs wait and retry without using an attempt) and rebuilds the
- *   limiter from the configured settings, clearing its Redis state.
- * - CROSSSLOT: every key of the limiter carries the same hash tag (`id` starts with it).
- * The spacing is `minTime` = 1000 / rate ms, computed in Redis from its own clock, which keeps any
- * one-second window at or under the cap, where a refilled reservoir could let two bursts meet.
- */
-export async function createSharedLimiter(o: SharedLimiterOptions): Promise<SharedLimiter> {
-  const log = o.logger.child({ limiter: o.id });
-  const minTime = 1000 / o.ratePerSecond;
+const LATE = Symbol('late');
+const SKIPPED = Symbol('skipped');
+type Ran<T> = { readonly value: T } | typeof LATE | typeof SKIPPED;
+
+export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
+  const log = o.logger.child({ component: 'limiter', appId: o.appId });
+  const ledger = new SlotLedger(o.redis, o.prefix, o.appId, { ...LEDGER_POLICY, ceilingPerSecond: o.ceilingPerSecond, idleExpiryMs: o.idleExpiryMs ?? 86_400_000 });
+  const store = new FleetSlotStore({ ledger, toleranceMs: LEDGER_POLICY.toleranceMs, leadMs: LEDGER_POLICY.leadMs, logger: log });
+  const bottleneck = bottleneckOn(store, `${o.prefix}-limiter-${o.appId}`);
+  bottleneck.on('error', (err: unknown) => log.error({ err }, 'limiter error'));
+  // Bottleneck announces each job it registered, synchronously, right after the store granted it.
+  bottleneck.on('scheduled', (info) => {
+    (info.args[0] as Ticket).slot = store.takeGranted();
+  });
   const stallAfterMs = o.stallAfterMs ?? 15_000;
+  const waiting = new Set<Ticket>();
+  const lateness = { '1': 0, '2': 0, '5': 0, '10': 0 };
+  let sent = 0;
+  let lastRefusalReport = Number.NEGATIVE_INFINITY;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
 
-  interface Built {
-    readonly limiter: Bottleneck;
-    readonly connection: Bottleneck.IORedisConnection;
+  async function runAtSlot<T>(ticket: Ticket, send: () => Promise<T>): Promise<Ran<T>> {
+    waiting.delete(ticket);
+    const slot = ticket.slot;
+    if (ticket.released || slot === null) return SKIPPED;
+    let now = performance.now();
+    // Timers run on the loop's cached clock and may fire a little early: a call never leaves before its slot.
+    if (now < slot.latest) {
+      await sleep(Math.ceil(slot.latest - now));
+      now = performance.now();
+    }
+    const late = now - slot.earliest;
+    if (late > LEDGER_POLICY.toleranceMs) {
+      store.countStale();
+      return LATE;
+    }
+    sent += 1;
+    lateness[late <= 1 ? '1' : late <= 2 ? '2' : late <= 5 ? '5' : '10'] += 1;
+    return { value: await send() };
   }
-  const build = async (clearDatastore: boolean): Promise<Built> => {
-    const connection = new Bottleneck.IORedisConnection({ client: o.connect() });
-    const limiter = new Bottleneck({
-      id: o.id,
-      datastore: 'ioredis',
-      connection,
-      clearDatastore,
-      minTime,
-      maxConcurrent: null,
-      // Limiter keys expire a day after the last use rather than living forever.
-      timeout: 24 * 3600 * 1000,
-    });
-    limiter.on('error', (err: unknown) => log.error({ err }, 'limiter error'));
-    await limiter.ready();
-    // The typings say updateSettings returns the limiter; it returns a promise of it (the Redis write).
-    await (limiter.updateSettings({ minTime }) as unknown as Promise<Bottleneck>);
-    return { limiter, connection };
-  };
-  const retire = async (b: Built): Promise<void> => {
-    await b.limiter.disconnect(false);
-    await b.connection.disconnect(false);
-  };
 
-  let current = await build(false);
-  log.info({ ratePerSecond: o.ratePerSecond, minTimeMs: minTime }, 'shared limiter ready');
-  const pending = new Map<number, PendingCall>();
-  let nextId = 0;
-  let lastGrantAt = Date.now();
-  let recoveries = 0;
-  let recovering = false;
-
-  const watchdog = setInterval(() => {
-    if (recovering || pending.size === 0) return;
-    const now = Date.now();
-    const oldest = Math.min(...[...pending.values()].map((p) => p.since));
-    if (now - oldest < stallAfterMs || now - lastGrantAt < stallAfterMs) return;
-    recovering = true;
-    recoveries += 1;
-    log.error(
-      { waitingCalls: pending.size, waitedMs: now - oldest, msSinceLastGrant: now - lastGrantAt },
-      'LIMITER STALLED: calls are waiting and nothing was granted; failing them for a later retry and resetting the shared limiter',
-    );
-    const stalled = new SeederError('LIMITER_STALLED', `the shared limiter granted nothing for ${now - lastGrantAt} ms`);
-    const failPendingOn = (limiter: Bottleneck): void => {
-      for (const [id, p] of pending) {
-        if (p.on !== limiter) continue;
-        pending.delete(id);
-        p.reject(stalled);
-      }
-    };
-    const old = current;
-    failPendingOn(old.limiter);
-    build(true)
-      .then((fresh) => {
-        current = fresh;
-        lastGrantAt = Date.now();
-        log.warn('shared limiter rebuilt');
-        // Calls scheduled while the new limiter was being built went to the old one, which is retired now.
-        failPendingOn(old.limiter);
-        return retire(old);
-      })
-      .catch((err: unknown) => log.error({ err }, 'could not rebuild the shared limiter; will try again'))
-      .finally(() => (recovering = false));
-  }, o.watchdogIntervalMs ?? 2000);
-  watchdog.unref();
+  const releaseAll = (reason: string): void => {
+    for (const t of waiting) t.release(reason);
+  };
+  o.signal.addEventListener('abort', () => releaseAll('shutting down before the call was sent'), { once: true });
+  const sweep = setInterval(() => {
+    const now = performance.now();
+    for (const t of waiting) {
+      if (now - t.since < stallAfterMs) continue;
+      const { bookingErrors } = store.stats();
+      log.error({ waitedMs: Math.round(now - t.since), waitingCalls: waiting.size, bookingErrors }, 'LIMITER STALLED: calls got no slot; their jobs go back to the queue without using an attempt');
+      releaseAll(`no call slot for ${stallAfterMs} ms (the shared limiter cannot book in Redis)`);
+      break;
+    }
+  }, 1000);
+  sweep.unref();
 
   return {
-    get recoveries() {
-      return recoveries;
-    },
-    schedule<T>(fn: () => Promise<T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        const id = nextId++;
-        // Once the watchdog gave up on a call, its slot may still come: it must not send then.
-        let abandoned = false;
-        const on = current.limiter;
-        pending.set(id, {
-          since: Date.now(),
-          on,
-          reject: (err) => {
-            abandoned = true;
-            reject(err);
-          },
-        });
-        on
-          .schedule(async () => {
-            lastGrantAt = Date.now();
-            if (!pending.delete(id) || abandoned) return undefined;
-            return fn();
-          })
-          .then(
-            (v) => {
-              if (!abandoned) resolve(v as T);
+    ledger,
+    schedule<T>(send: () => Promise<T>, priority = DEFAULT_PRIORITY): Promise<T | HeldBack> {
+      return new Promise<T | HeldBack>((resolve, reject) => {
+        const attempt = (p: number): void => {
+          if (o.signal.aborted) return resolve({ heldBack: 'shutting down before the call was sent' });
+          const ticket: Ticket = {
+            slot: null,
+            since: performance.now(),
+            released: false,
+            release(reason) {
+              if (ticket.released) return;
+              ticket.released = true;
+              waiting.delete(ticket);
+              resolve({ heldBack: reason });
+            },
+          };
+          waiting.add(ticket);
+          bottleneck.schedule({ priority: p }, runAtSlot<T>, ticket, send).then(
+            (ran) => {
+              if (ran === LATE) attempt(Math.max(0, p - 1));
+              else if (ran !== SKIPPED) resolve(ran.value);
             },
             (err: unknown) => {
-              pending.delete(id);
-              if (!abandoned) reject(err instanceof Error ? err : new Error(String(err)));
+              waiting.delete(ticket);
+              reject(err instanceof Error ? err : new Error(String(err)));
             },
           );
+        };
+        attempt(priority);
       });
     },
+    refused() {
+      const now = performance.now();
+      if (now - lastRefusalReport < REFUSAL_REPORT_MS) return;
+      lastRefusalReport = now;
+      ledger.refused().then(
+        (reply) => {
+          store.observe(reply);
+          log.info({ ratePerSecond: Number(reply.ratePerSecond.toFixed(1)), ceilingPerSecond: reply.ceilingPerSecond }, 'Tencent refused a call for rate: the fleet slows down');
+        },
+        (err: unknown) => log.warn({ reason: describeRedisFailure(err) }, 'could not slow the fleet down; the next refusal tries again'),
+      );
+    },
+    stats: () => ({ ...store.stats(), sent, lateness: { ...lateness }, eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6 }),
     async close() {
-      clearInterval(watchdog);
-      await retire(current);
+      clearInterval(sweep);
+      loopDelay.disable();
+      releaseAll('shutting down before the call was sent');
+      await bottleneck.stop({ dropWaitingJobs: true }).catch(() => undefined);
+      await bottleneck.disconnect(false);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { MockAnswer } from './mock-answer.js';
 import type { RateWindow, SecondCount } from './rate-window.js';
+import type { SlidingWindowMax } from './sliding-window-max.js';
 
 /** How a call ended: HTTP 200 with Tencent OK, HTTP 200 with Tencent FAIL, any other HTTP status, or a cut socket. */
 export type MockOutcome = 'ok' | 'fail' | 'http-error' | 'reset';
@@ -18,6 +19,8 @@ export interface MockStats {
   readonly slowAnswers: number;
   /** Most calls received in any one wall-clock second, refused ones included. */
   readonly busiestSecond: number;
+  /** Most calls received in any 1,000 ms, wherever the window starts (a sliding window), refused ones included. */
+  readonly busiestSlidingSecond: number;
   /** Calls received per wall-clock second, oldest first (the last hour at most). */
   readonly perSecond: readonly SecondCount[];
 }
@@ -51,7 +54,7 @@ export class MockStatsRecorder {
     }
   }
 
-  snapshot(window: RateWindow): MockStats {
+  snapshot(window: RateWindow, sliding: SlidingWindowMax): MockStats {
     return {
       calls: this.#calls,
       byOutcome: { ...this.#byOutcome },
@@ -60,6 +63,7 @@ export class MockStatsRecorder {
       refusedForRate: this.#refusedForRate,
       slowAnswers: this.#slowAnswers,
       busiestSecond: window.busiestSecond(),
+      busiestSlidingSecond: sliding.max(),
       perSecond: window.perSecond(),
     };
   }

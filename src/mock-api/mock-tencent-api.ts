@@ -8,6 +8,7 @@ import { failAnswer, MOCK_CODES, newRequestId } from './mock-answer.js';
 import { resolveMockOptions, type MockTencentApiOptions, type ResolvedMockOptions } from './mock-options.js';
 import { MockStatsRecorder, type MockStats } from './mock-stats.js';
 import { RateWindow } from './rate-window.js';
+import { SlidingWindowMax } from './sliding-window-max.js';
 import { decideRobotsCall, type CallDecision } from './robots-call.js';
 import type { ScriptStep } from './room-directives.js';
 import { RoomScripts } from './room-scripts.js';
@@ -42,6 +43,7 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
   const resolved = resolveMockOptions(options);
   const log = resolved.logger?.child({ component: 'mock-tencent-api' });
   const rateWindow = new RateWindow(resolved.ratePerSecond);
+  const sliding = new SlidingWindowMax();
   const recorder = new MockStatsRecorder();
   const scripts = new RoomScripts();
   const store = new RoomStore();
@@ -52,9 +54,10 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
   /** Sockets still open, so close() can cut keep-alive connections too. */
   const sockets = new Set<Socket>();
 
-  const stats = (): MockStats => recorder.snapshot(rateWindow);
+  const stats = (): MockStats => recorder.snapshot(rateWindow, sliding);
   const reset = (): void => {
     rateWindow.reset();
+    sliding.reset();
     recorder.reset();
     scripts.reset();
     store.clear();
@@ -63,6 +66,7 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
   async function handleApiCall(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     // Counted on arrival: Tencent's limit is on calls received, whatever their fate.
     const arrival = rateWindow.record(Date.now());
+    sliding.record(performance.now());
     const body = await readBody(req, MAX_BODY_BYTES);
     const refusedForRate = !arrival.allowed;
     const decision: CallDecision = refusedForRate

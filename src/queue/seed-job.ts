@@ -24,6 +24,8 @@ export interface SeedJobData {
   readonly doneCount?: number;
   /** Set when the job got a final, permanent answer. */
   readonly verdict?: JobVerdict;
+  /** When Tencent first refused the job for rate (ms since the epoch): it gives up after SLOW_DOWN_GIVE_UP_MS. */
+  readonly refusedSince?: number;
   /** Set when a campaign run enqueued the job. */
   readonly campaignRun?: CampaignRunRef;
 }
@@ -48,6 +50,7 @@ export function parseSeedJobData(value: unknown): SeedJobData {
     ...(typeof d['batchSize'] === 'number' ? { batchSize: d['batchSize'] } : {}),
     ...(typeof d['doneCount'] === 'number' ? { doneCount: d['doneCount'] } : {}),
     ...(isVerdict(d['verdict']) ? { verdict: d['verdict'] } : {}),
+    ...(typeof d['refusedSince'] === 'number' ? { refusedSince: d['refusedSince'] } : {}),
     ...(isCampaignRun(d['campaignRun']) ? { campaignRun: d['campaignRun'] } : {}),
   };
 }

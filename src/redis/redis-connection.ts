@@ -2,6 +2,7 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { SeederError } from '../errors/seeder-error.js';
 import { redactUrl } from '../config/redact-url.js';
 import type { RedisClient } from './redis-client.js';
+import { describeRedisFailure } from './redis-failure.js';
 
 /**
  * How a connection behaves when Redis goes away (BullMQ's production checklist):
@@ -60,19 +61,11 @@ export async function connectRedis(redis: RedisClient, url: string): Promise<Red
     return redis;
   } catch (err) {
     redis.disconnect();
-    throw new SeederError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redactUrl(url)}: ${describe(reason ?? err)}`, {
+    throw new SeederError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redactUrl(url)}: ${describeRedisFailure(reason ?? err)}`, {
       hint: 'start Redis (for example `redis-server --appendonly yes`) or point REDIS_URL at a running one, then run the same command again: job ids make it safe to repeat',
       cause: reason ?? err,
     });
   } finally {
     redis.off('error', swallow);
   }
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === undefined ? err.message : `${err.message} (${code})`;
-  }
-  return String(err);
 }

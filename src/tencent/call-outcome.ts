@@ -27,8 +27,22 @@ export interface CallOutcome {
   readonly durationMs: number;
 }
 
-/** A Tencent robot API client. It never throws for API or network failures: it classifies them. */
+/** The robot APIs as the worker uses them: one call, its outcome. Never throws for API or network failures. */
 export interface RobotsApi {
   call(command: RobotCommand, groupId: string, robots: readonly string[]): Promise<CallOutcome>;
+  close(): Promise<void>;
+}
+
+/** A request made ready (signed, serialised): sending it does nothing else first. */
+export interface PreparedCall {
+  send(): Promise<CallOutcome>;
+}
+
+/**
+ * The Tencent client as the limiter drives it: everything a call needs is done before its slot
+ * comes (`prepare`), so that nothing stands between the slot and the request leaving.
+ */
+export interface RobotsClient {
+  prepare(command: RobotCommand, groupId: string, robots: readonly string[]): PreparedCall;
   close(): Promise<void>;
 }

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { SeederError } from '../errors/seeder-error.js';
 import type { Logger } from '../log/logger.js';
 import type { RobotCommand } from '../domain/robot-command.js';
-import type { CallOutcome, RobotsApi } from './call-outcome.js';
+import type { CallOutcome, PreparedCall, RobotsClient } from './call-outcome.js';
 import { classifyAnswer, classifyNetworkError, type ClassifiedOutcome } from './classify-outcome.js';
 import type { UserSigSource } from './user-sig-source.js';
 
@@ -35,9 +35,10 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
 const SERVICE_PATH = '/v4/group_open_avchatroom_http_svc';
 const COMMANDS: ReadonlySet<string> = new Set<RobotCommand>(['add_robots', 'del_robots']);
 const UINT32_RANGE = 4_294_967_296;
+const UNKNOWN_COMMAND: ClassifiedOutcome = { kind: 'permanent', errorCode: null, errorInfo: 'client: unknown robot command', httpStatus: null, requestId: null };
 
-/** A robots API client on one keep-alive pool. `call` never throws for API, HTTP or network failures. */
-export function createTencentClient(options: TencentClientOptions): RobotsApi {
+/** A robots API client on one keep-alive pool. `send` never throws for API, HTTP or network failures. */
+export function createTencentClient(options: TencentClientOptions): RobotsClient {
   const { origin, pathPrefix } = parseBaseUrl(options.baseUrl);
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const connections = options.connections ?? DEFAULT_CONNECTIONS;
@@ -53,21 +54,23 @@ export function createTencentClient(options: TencentClientOptions): RobotsApi {
   });
   let closing: Promise<void> | undefined;
 
-  async function send(command: RobotCommand, groupId: string, robots: readonly string[], sig: string): Promise<ClassifiedOutcome> {
-    if (!COMMANDS.has(command)) {
-      // Job data is untyped at run time: never let it steer the request path.
-      return { kind: 'permanent', errorCode: null, errorInfo: 'client: unknown robot command', httpStatus: null, requestId: null };
-    }
-    const query =
-      `sdkappid=${sdkAppId}&identifier=${encodeURIComponent(admin)}&usersig=${encodeURIComponent(sig)}` +
-      `&random=${randomInt(0, UINT32_RANGE)}&contenttype=json`;
+  /** The request, all made before the call's slot comes; null for a command this client does not send. */
+  function requestOptions(command: RobotCommand, groupId: string, robots: readonly string[], sig: string): Dispatcher.RequestOptions | null {
+    // Job data is untyped at run time: never let it steer the request path.
+    if (!COMMANDS.has(command)) return null;
+    return {
+      method: 'POST',
+      path:
+        `${pathPrefix}${SERVICE_PATH}/${command}?sdkappid=${sdkAppId}&identifier=${encodeURIComponent(admin)}` +
+        `&usersig=${encodeURIComponent(sig)}&random=${randomInt(0, UINT32_RANGE)}&contenttype=json`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ GroupId: groupId, Member_Account: robots }),
+    };
+  }
+
+  async function exchange(request: Dispatcher.RequestOptions): Promise<ClassifiedOutcome> {
     try {
-      const { statusCode, body } = await pool.request({
-        method: 'POST',
-        path: `${pathPrefix}${SERVICE_PATH}/${command}?${query}`,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ GroupId: groupId, Member_Account: robots }),
-      });
+      const { statusCode, body } = await pool.request(request);
       // Read the whole body even for errors: an unread body holds its connection.
       return classifyAnswer(statusCode, await body.text());
     } catch (err) {
@@ -76,29 +79,36 @@ export function createTencentClient(options: TencentClientOptions): RobotsApi {
   }
 
   return {
-    async call(command, groupId, robots): Promise<CallOutcome> {
-      const startedMs = performance.now();
+    prepare(command, groupId, robots): PreparedCall {
       const sig = userSig.current();
-      const classified = await send(command, groupId, robots, sig);
-      const outcome: CallOutcome = {
-        ...classified,
-        // Tencent's ErrorInfo is free text from outside: make sure it cannot carry our UserSig on.
-        errorInfo: sig === '' ? classified.errorInfo : classified.errorInfo.split(sig).join('[redacted]'),
-        durationMs: Math.round(performance.now() - startedMs),
-      };
-      logger.debug(
-        {
-          command,
-          groupId,
-          robots: robots.length,
-          kind: outcome.kind,
-          errorCode: outcome.errorCode,
-          requestId: outcome.requestId,
-          durationMs: outcome.durationMs,
+      const request = requestOptions(command, groupId, robots, sig);
+      return {
+        async send(): Promise<CallOutcome> {
+          const startedMs = performance.now();
+          const classified = request === null ? UNKNOWN_COMMAND : await exchange(request);
+          const outcome: CallOutcome = {
+            ...classified,
+            // Tencent's ErrorInfo is free text from outside: make sure it cannot carry our UserSig on.
+            errorInfo: sig === '' ? classified.errorInfo : classified.errorInfo.split(sig).join('[redacted]'),
+            durationMs: Math.round(performance.now() - startedMs),
+          };
+          if (logger.isLevelEnabled('debug')) {
+            logger.debug(
+              {
+                command,
+                groupId,
+                robots: robots.length,
+                kind: outcome.kind,
+                errorCode: outcome.errorCode,
+                requestId: outcome.requestId,
+                durationMs: outcome.durationMs,
+              },
+              'tencent call',
+            );
+          }
+          return outcome;
         },
-        'tencent call',
-      );
-      return outcome;
+      };
     },
     close(): Promise<void> {
       // Calls in flight finish first; a second close() waits for the same shutdown.

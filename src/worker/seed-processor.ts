@@ -11,6 +11,8 @@ export interface SeedProcessorDeps {
   readonly logger: Logger;
   /** How long a job waits after a rate-limit answer; up to 50% jitter is added. */
   readonly slowDownDelayMs: number;
+  /** A job Tencent has refused for rate for this long is dead-lettered with the refusal's code. */
+  readonly slowDownGiveUpMs: number;
   /** Asked before each attempt: a reason to complete the job without calling (e.g. its campaign ended), or null. */
   readonly skip?: (data: SeedJobData) => Promise<string | null>;
 }
@@ -77,10 +79,20 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
           resigned = true;
           log.info({ errorCode: outcome.errorCode }, 'UserSig refused; signed a new one');
           break;
-        case 'slow-down':
-          log.info({ errorCode: outcome.errorCode }, 'rate limited by Tencent; delaying the job');
+        case 'slow-down': {
+          // Held back by this process (no code, no status) is no answer from Tencent: it never counts.
+          const refused = outcome.errorCode !== null || outcome.httpStatus !== null;
+          const since = data.refusedSince ?? Date.now();
+          if (refused && Date.now() - since >= deps.slowDownGiveUpMs) {
+            await fail(outcome, ` (refused for rate for ${Math.round((Date.now() - since) / 1000)} s: something else uses the app's quota)`);
+          }
+          if (refused) {
+            log.info({ errorCode: outcome.errorCode }, 'rate limited by Tencent; delaying the job');
+            if (data.refusedSince === undefined) await job.updateData({ ...data, batchSize, doneCount: done, refusedSince: since });
+          }
           await job.moveToDelayed(Date.now() + withJitter(deps.slowDownDelayMs), token);
           throw new DelayedError();
+        }
         case 'retry':
           if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await fail(outcome, ' (attempts used up)');
           throw new TransientCallError(`${outcome.errorCode ?? 'network'}: ${outcome.errorInfo}`);

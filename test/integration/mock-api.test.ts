@@ -204,6 +204,7 @@ describe('mock Tencent API: rate limit', () => {
     const stats = mock.stats();
     expect(stats.perSecond).toHaveLength(1);
     expect(stats.busiestSecond).toBe(burst);
+    expect(stats.busiestSlidingSecond).toBe(burst);
     expect(stats.refusedForRate).toBe(burst - 200);
     expect(codes.filter((c) => c === 0)).toHaveLength(200);
     expect(codes.filter((c) => c === 60007)).toHaveLength(burst - 200);
@@ -333,7 +334,7 @@ describe('mock Tencent API: control endpoints and lifecycle', () => {
     const reset = await fetch(`${mock.url}/_mock/reset`, { method: 'POST' });
     expect(await reset.json()).toEqual({ ok: true });
     expect(mock.rooms()).toBe(0);
-    expect(mock.stats()).toMatchObject({ calls: 0, busiestSecond: 0, perSecond: [] });
+    expect(mock.stats()).toMatchObject({ calls: 0, busiestSecond: 0, busiestSlidingSecond: 0, perSecond: [] });
     // The reset also rewinds the room's script.
     expect((await addRobots(mock, groupId, ['bot1'])).ErrorCode).toBe(10002);
   });

@@ -1,83 +1,234 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSharedLimiter, type SharedLimiter } from '../../src/limiter/shared-limiter.js';
+import { createSharedLimiter, LEDGER_POLICY, type HeldBack, type SharedLimiter, type SharedLimiterOptions } from '../../src/limiter/shared-limiter.js';
 import { createLogger } from '../../src/log/logger.js';
-import { isSeederError } from '../../src/errors/seeder-error.js';
+import { captureLog } from '../support/capture-log.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../support/test-env.js';
 
-const logger = createLogger('silent');
-const opened: SharedLimiter[] = [];
-let prefix = '';
+const APP = 1400000000;
+const opened: Array<{ limiter: SharedLimiter; redis: Redis; closing: AbortController }> = [];
+const prefixes: string[] = [];
+const servers: RedisServer[] = [];
 
-async function limiter(id: string, ratePerSecond: number, extra: { stallAfterMs?: number; watchdogIntervalMs?: number } = {}): Promise<SharedLimiter> {
-  const l = await createSharedLimiter({ connect: () => new Redis(TEST_REDIS_URL), id, ratePerSecond, logger, ...extra });
-  opened.push(l);
+/** A limiter as one worker process has it: its own connection (worker role: commands wait out a restart). */
+function limiter(prefix: string, ceilingPerSecond: number, extra: Partial<SharedLimiterOptions> & { url?: string } = {}): SharedLimiter {
+  const redis = new Redis(extra.url ?? TEST_REDIS_URL, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
+  // A fault test stops its Redis: the reconnect attempts are expected.
+  redis.on('error', () => undefined);
+  const closing = new AbortController();
+  const l = createSharedLimiter({ redis, prefix, appId: APP, ceilingPerSecond, signal: closing.signal, logger: createLogger('silent'), ...extra });
+  opened.push({ limiter: l, redis, closing });
   return l;
 }
 
-/** Most calls whose start falls in any window of `ms`. */
-function busiestWindow(starts: number[], ms: number): number {
-  const sorted = [...starts].sort((a, b) => a - b);
+function newPrefix(): string {
+  const p = uniquePrefix();
+  prefixes.push(p);
+  return p;
+}
+
+afterEach(async () => {
+  for (const o of opened.splice(0)) {
+    o.closing.abort();
+    await o.limiter.close();
+    o.redis.disconnect();
+  }
+  for (const p of prefixes.splice(0)) await deleteKeys(p);
+  for (const s of servers.splice(0)) await s.close();
+});
+
+/** Most sends in any window of `ms` (times from performance.now()). */
+function busiestWindow(times: readonly number[], ms: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
   let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < sorted.length; hi += 1) {
+  for (let lo = 0, hi = 0; hi < sorted.length; hi += 1) {
     while ((sorted[hi] ?? 0) - (sorted[lo] ?? 0) >= ms) lo += 1;
     best = Math.max(best, hi - lo + 1);
   }
   return best;
 }
 
-afterEach(async () => {
-  for (const l of opened.splice(0)) await l.close();
-  await deleteKeys(prefix);
-});
+/** Sends `n` calls through the limiters in turn (as processes would), recording when each left. */
+async function sendThrough(limiters: readonly SharedLimiter[], n: number): Promise<{ sentAt: number[]; results: Array<number | HeldBack> }> {
+  const sentAt: number[] = [];
+  const results = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      (limiters[i % limiters.length] as SharedLimiter).schedule(() => {
+        sentAt.push(performance.now());
+        return Promise.resolve(i);
+      }),
+    ),
+  );
+  return { sentAt, results };
+}
 
-describe('shared limiter (Bottleneck clustered on Redis)', () => {
-  it('keeps two limiters of the same id, as in two processes, together under the cap in every 1 s window', async () => {
-    prefix = uniquePrefix();
-    const id = `${prefix}-limiter-1`;
-    const [a, b] = [await limiter(id, 40), await limiter(id, 40)];
-    const starts: number[] = [];
-    const call = (l: SharedLimiter): Promise<void> =>
-      l.schedule(() => {
-        starts.push(Date.now());
-        return Promise.resolve();
-      });
-    await Promise.all(Array.from({ length: 90 }, (_, i) => call(i % 2 === 0 ? a : b)));
-    expect(starts).toHaveLength(90);
-    // minTime 25 ms between grants: a 1 s window holds 40 grants, 41 when both ends fall in it.
-    expect(busiestWindow(starts, 1000)).toBeLessThanOrEqual(41);
+describe('shared limiter: the fleet slot ledger in Redis', () => {
+  it('keeps two limiters of one app (two processes) together at or under the cap in every sliding second', async () => {
+    const prefix = newPrefix();
+    const [a, b] = [limiter(prefix, 40), limiter(prefix, 40)];
+    const { sentAt, results } = await sendThrough([a, b], 100);
+    expect(results).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    // Slots are (1 s + tolerance) / 40 apart: a send within the tolerance of its slot keeps any 1 s at 40.
+    expect(busiestWindow(sentAt, 1000)).toBeLessThanOrEqual(40);
+    // ...and the cap is used: 100 calls at (1010 / 40) ms apart take about 2.5 s, not much more.
+    const span = Math.max(...sentAt) - Math.min(...sentAt);
+    expect(span).toBeGreaterThanOrEqual(99 * (1000 / 40));
+    expect(a.stats().sent + b.stats().sent).toBe(100);
+  });
+
+  it('keeps a rate whose spacing is not a whole number of milliseconds (150/s: 6.73 ms)', async () => {
+    const prefix = newPrefix();
+    const l = limiter(prefix, 150);
+    const { sentAt, results } = await sendThrough([l], 300);
+    expect(results).toHaveLength(300);
+    expect(busiestWindow(sentAt, 1000)).toBeLessThanOrEqual(150);
+    expect(Math.max(...sentAt) - Math.min(...sentAt)).toBeGreaterThanOrEqual(299 * (1000 / 150));
   });
 
   it('keeps working after Redis loses its script cache (NOSCRIPT)', async () => {
-    prefix = uniquePrefix();
-    const l = await limiter(`${prefix}-limiter-2`, 200);
-    await Promise.all(Array.from({ length: 5 }, () => l.schedule(() => Promise.resolve(1))));
+    const l = limiter(newPrefix(), 200);
+    await sendThrough([l], 5);
     const admin = new Redis(TEST_REDIS_URL);
     await admin.script('FLUSH');
     admin.disconnect();
-    const results = await Promise.all(Array.from({ length: 5 }, () => l.schedule(() => Promise.resolve(2))));
-    expect(results).toEqual([2, 2, 2, 2, 2]);
+    expect((await sendThrough([l], 5)).results).toEqual([0, 1, 2, 3, 4]);
   });
 
-  it('watchdog: notices calls waiting while nothing is granted, fails them as LIMITER_STALLED and rebuilds the limiter', async () => {
-    prefix = uniquePrefix();
-    const id = `${prefix}-limiter-3`;
-    const l = await limiter(id, 100, { stallAfterMs: 1000, watchdogIntervalMs: 200 });
-    await l.schedule(() => Promise.resolve());
-    // Another process (or a bug) pushed the next allowed request an hour away: nothing is granted.
+  it('heals when its keys are deleted mid-run: calls resume within 2 s, none is lost, the event is counted and logged once', async () => {
+    const prefix = newPrefix();
+    const log = captureLog();
+    const l = limiter(prefix, 100, { logger: log.logger });
     const admin = new Redis(TEST_REDIS_URL);
-    await admin.hset(`b_${id}_settings`, 'nextRequest', Date.now() + 3_600_000);
+    const sentAt: number[] = [];
+    let deletedAt = 0;
+    const all = Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        l.schedule(async () => {
+          sentAt.push(performance.now());
+          if (i === 50) {
+            await admin.del(...l.ledger.keys);
+            deletedAt = performance.now();
+          }
+          return i;
+        }),
+      ),
+    );
+    expect(await all).toEqual(Array.from({ length: 150 }, (_, i) => i));
     admin.disconnect();
-    let sent = 0;
-    const stuck = await Promise.allSettled(Array.from({ length: 3 }, () => l.schedule(() => Promise.resolve(sent++))));
-    for (const r of stuck) {
-      expect(r.status).toBe('rejected');
-      if (r.status === 'rejected') expect(isSeederError(r.reason) && r.reason.code).toBe('LIMITER_STALLED');
-    }
-    expect(sent).toBe(0);
-    expect(l.recoveries).toBe(1);
-    await new Promise((r) => setTimeout(r, 500));
-    await expect(l.schedule(() => Promise.resolve('flows again'))).resolves.toBe('flows again');
+    const firstAfter = Math.min(...sentAt.filter((t) => t > deletedAt));
+    expect(firstAfter - deletedAt).toBeLessThan(2000);
+    expect(l.stats().recoveries.missing).toBe(1);
+    expect(log.lines().filter((x) => x['msg']?.toString().startsWith('SHARED LIMITER state was gone'))).toHaveLength(1);
+    // The new schedule starts after every slot handed out before the loss: the cap held throughout.
+    expect(busiestWindow(sentAt, 1000)).toBeLessThanOrEqual(100);
+  });
+
+  it('heals after idling past the keys expiry, then sends at once', async () => {
+    const prefix = newPrefix();
+    const l = limiter(prefix, 100, { idleExpiryMs: 300 });
+    await sendThrough([l], 3);
+    const admin = new Redis(TEST_REDIS_URL);
+    await sleep(500);
+    expect(await admin.exists(...l.ledger.keys)).toBe(0);
+    admin.disconnect();
+    const started = performance.now();
+    expect((await sendThrough([l], 3)).results).toEqual([0, 1, 2]);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(l.stats().recoveries.missing).toBe(1);
+  });
+
+  it('heals a key overwritten with another type, and a next slot pushed an hour away', async () => {
+    const prefix = newPrefix();
+    const l = limiter(prefix, 100);
+    const admin = new Redis(TEST_REDIS_URL);
+    await sendThrough([l], 2);
+    await admin.set(l.ledger.keys[0], 'not a hash');
+    expect((await sendThrough([l], 2)).results).toEqual([0, 1]);
+    await admin.hset(l.ledger.keys[0], 'next', String((Date.now() + 3_600_000) * 1000));
+    expect((await sendThrough([l], 2)).results).toEqual([0, 1]);
+    admin.disconnect();
+    expect(l.stats().recoveries).toMatchObject({ unreadable: 1, clock: 1 });
+  });
+
+  it('waits, without failing a call, while Redis refuses writes (OOM), and sends once it takes them again', async () => {
+    const server = await startRedisServer();
+    servers.push(server);
+    const prefix = newPrefix();
+    const l = limiter(prefix, 100, { url: server.url });
+    await sendThrough([l], 2);
+    const admin = new Redis(server.url);
+    await admin.config('SET', 'maxmemory', '1');
+    let sent = false;
+    const pending = l.schedule(() => {
+      sent = true;
+      return Promise.resolve('sent');
+    });
+    await sleep(700);
+    expect(sent).toBe(false);
+    expect(l.stats().bookingErrors).toBeGreaterThan(0);
+    await admin.config('SET', 'maxmemory', '0');
+    admin.disconnect();
+    await expect(pending).resolves.toBe('sent');
+  });
+
+  it('holds a call back (no send, no failure) when no slot comes within stallAfterMs', async () => {
+    const server = await startRedisServer();
+    servers.push(server);
+    const l = limiter(newPrefix(), 100, { url: server.url, stallAfterMs: 1000 });
+    await sendThrough([l], 1);
+    await server.stop();
+    let sent = false;
+    const result = await l.schedule(() => {
+      sent = true;
+      return Promise.resolve('sent');
+    });
+    expect(sent).toBe(false);
+    expect(result).toMatchObject({ heldBack: expect.stringContaining('no call slot') as string });
+  });
+
+  it('slows the whole fleet down on a rate refusal, climbs back, and follows the operator’s ceiling', async () => {
+    const prefix = newPrefix();
+    const [a, b] = [limiter(prefix, 200), limiter(prefix, 200)];
+    await sendThrough([a, b], 2);
+    a.refused();
+    await sleep(50);
+    const cut = await b.ledger.read();
+    expect(cut.ratePerSecond).toBeCloseTo(200 * LEDGER_POLICY.decreaseFactor, 0);
+    await sleep(1000);
+    const climbed = await b.ledger.read();
+    expect(climbed.ratePerSecond ?? 0).toBeGreaterThan(cut.ratePerSecond ?? 0);
+    expect(await a.ledger.setCeiling(37)).toEqual({ ratePerSecond: 37, ceilingPerSecond: 37, ceilingOverridden: true });
+    const { sentAt } = await sendThrough([a, b], 60);
+    expect(busiestWindow(sentAt, 1000)).toBeLessThanOrEqual(37);
+    expect(await b.ledger.setCeiling(null)).toMatchObject({ ceilingPerSecond: 200, ceilingOverridden: false });
+  });
+
+  it('sends a more urgent call before the calls queued ahead of it', async () => {
+    const l = limiter(newPrefix(), 50);
+    const order: string[] = [];
+    const send = (name: string) => () => {
+      order.push(name);
+      return Promise.resolve(name);
+    };
+    const normal = Array.from({ length: 40 }, (_, i) => l.schedule(send(`normal-${i}`)));
+    await sleep(100);
+    const urgent = l.schedule(send('urgent'), 1);
+    await Promise.all([...normal, urgent]);
+    expect(order.indexOf('urgent')).toBeLessThan(15);
+  });
+
+  it('releases the calls waiting for a slot at shutdown', async () => {
+    const prefix = newPrefix();
+    const l = limiter(prefix, 5);
+    const entry = opened.at(-1);
+    const calls = Array.from({ length: 20 }, () => l.schedule(() => Promise.resolve('sent')));
+    await sleep(300);
+    entry?.closing.abort();
+    const results = await Promise.all(calls);
+    expect(results.filter((r) => r === 'sent').length).toBeLessThan(5);
+    expect(results.filter((r) => typeof r === 'object')).not.toHaveLength(0);
   });
 });

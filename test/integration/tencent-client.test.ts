@@ -1,10 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
+import { captureLog } from '../support/capture-log.js';
 import { afterEach, describe, it, expect } from 'vitest';
-import { createLogger } from '../../src/log/logger.js';
-import type { RobotsApi } from '../../src/tencent/call-outcome.js';
+import type { RobotsClient } from '../../src/tencent/call-outcome.js';
 import { createTencentClient, type TencentClientOptions } from '../../src/tencent/tencent-client.js';
 import { checkUserSig } from '../../src/tencent/user-sig.js';
 import { createSigningUserSigSource, createStaticUserSigSource } from '../../src/tencent/user-sig-source.js';
@@ -68,17 +67,6 @@ function answer(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(body);
 }
 
-/** Everything the client logs, at debug, as raw text: the place a leaked secret would show. */
-function captureLog() {
-  let text = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  return { logger: createLogger('debug', sink), text: () => text };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -90,7 +78,7 @@ async function setup(handler: Handler, overrides: Partial<TencentClientOptions> 
   cleanups.push(() => tencent.close());
   const log = captureLog();
   const userSig = createSigningUserSigSource(APP);
-  const client: RobotsApi = createTencentClient({
+  const client: RobotsClient = createTencentClient({
     baseUrl: tencent.baseUrl,
     sdkAppId: APP.sdkAppId,
     admin: APP.identifier,
@@ -111,7 +99,7 @@ function expectNoSecrets(text: string, sigs: readonly string[]): void {
 describe('createTencentClient', () => {
   it('calls the documented URL with a valid UserSig and the JSON body, and captures RequestId', async () => {
     const { tencent, client, log } = await setup((_req, res) => answer(res, 200, OK_BODY));
-    const outcome = await client.call('add_robots', GROUP, ['bot1', 'bot2']);
+    const outcome = await client.prepare('add_robots', GROUP, ['bot1', 'bot2']).send();
 
     expect(outcome).toMatchObject({ kind: 'success', errorCode: 0, httpStatus: 200, requestId: 'req-42' });
     expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
@@ -142,7 +130,7 @@ describe('createTencentClient', () => {
 
   it('sends a fresh uint32 random with every call', async () => {
     const { tencent, client } = await setup((_req, res) => answer(res, 200, OK_BODY));
-    for (let i = 0; i < 20; i++) await client.call('del_robots', GROUP, ['bot1']);
+    for (let i = 0; i < 20; i++) await client.prepare('del_robots', GROUP, ['bot1']).send();
     const randoms = tencent.received.map((r) => r.params.get('random') ?? '');
     for (const random of randoms) {
       expect(random).toMatch(/^\d+$/);
@@ -163,7 +151,7 @@ describe('createTencentClient', () => {
       logger: captureLog().logger,
     });
     cleanups.push(() => client.close());
-    await client.call('add_robots', GROUP, ['bot1']);
+    await client.prepare('add_robots', GROUP, ['bot1']).send();
     const [r] = tencent.received;
     expect(r?.path).toBe('/proxy/tim/v4/group_open_avchatroom_http_svc/add_robots');
     expect(r?.params.get('identifier')).toBe('admin user&x=1');
@@ -172,14 +160,14 @@ describe('createTencentClient', () => {
 
   it('shares a few keep-alive connections between many calls', async () => {
     const { tencent, client } = await setup((_req, res) => answer(res, 200, OK_BODY), { connections: 4 });
-    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => client.call('add_robots', GROUP, [`b${i}`])));
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => client.prepare('add_robots', GROUP, [`b${i}`]).send()));
     expect(outcomes.every((o) => o.kind === 'success')).toBe(true);
     expect(tencent.connections()).toBeLessThanOrEqual(4);
   });
 
   it('turns a 502 into retry', async () => {
     const { client } = await setup((_req, res) => answer(res, 502, '<html>Bad Gateway</html>'));
-    expect(await client.call('add_robots', GROUP, ['bot1'])).toMatchObject({
+    expect(await client.prepare('add_robots', GROUP, ['bot1']).send()).toMatchObject({
       kind: 'retry',
       errorCode: null,
       httpStatus: 502,
@@ -192,7 +180,7 @@ describe('createTencentClient', () => {
       const echo = `usersig ${r.params.get('usersig') ?? ''} expired`;
       answer(res, 200, JSON.stringify({ ActionStatus: 'FAIL', ErrorCode: 70001, ErrorInfo: echo, RequestId: 'r-9' }));
     });
-    const outcome = await client.call('add_robots', GROUP, ['bot1']);
+    const outcome = await client.prepare('add_robots', GROUP, ['bot1']).send();
     expect(outcome).toMatchObject({ kind: 'resign', errorCode: 70001, requestId: 'r-9' });
     expect(outcome.errorInfo).toBe('usersig [redacted] expired');
     expectNoSecrets(log.text() + JSON.stringify(outcome), [tencent.received[0]?.params.get('usersig') ?? '']);
@@ -202,10 +190,10 @@ describe('createTencentClient', () => {
     let nowMs = Date.now();
     const userSig = createSigningUserSigSource({ ...APP, nowMs: () => nowMs });
     const { tencent, client } = await setup((_req, res) => answer(res, 200, OK_BODY), { userSig });
-    await client.call('add_robots', GROUP, ['bot1']);
+    await client.prepare('add_robots', GROUP, ['bot1']).send();
     nowMs += 2000;
     userSig.renew();
-    await client.call('add_robots', GROUP, ['bot1']);
+    await client.prepare('add_robots', GROUP, ['bot1']).send();
     const [first, second] = tencent.received.map((r) => r.params.get('usersig'));
     expect(second).not.toBe(first);
     expect(checkUserSig(second ?? '', { ...APP, nowSeconds: nowMs / 1000 }).ok).toBe(true);
@@ -213,7 +201,7 @@ describe('createTencentClient', () => {
 
   it('turns a destroyed socket into retry with a null code', async () => {
     const { client, log } = await setup((req) => req.socket.destroy());
-    const outcome = await client.call('add_robots', GROUP, ['bot1']);
+    const outcome = await client.prepare('add_robots', GROUP, ['bot1']).send();
     expect(outcome).toMatchObject({ kind: 'retry', errorCode: null, httpStatus: null, requestId: null });
     expect(outcome.errorInfo).toMatch(/^network: .+ \((UND_ERR_SOCKET|ECONNRESET)\)$/);
     expectNoSecrets(log.text() + outcome.errorInfo, []);
@@ -223,7 +211,7 @@ describe('createTencentClient', () => {
     const { client } = await setup((_req, res, _r, later) => later(4000, () => answer(res, 200, OK_BODY)), {
       requestTimeoutMs: 300,
     });
-    const outcome = await client.call('add_robots', GROUP, ['bot1']);
+    const outcome = await client.prepare('add_robots', GROUP, ['bot1']).send();
     expect(outcome).toMatchObject({ kind: 'retry', errorCode: null, httpStatus: null });
     expect(outcome.errorInfo).toBe('network: no answer in time (UND_ERR_HEADERS_TIMEOUT)');
     expect(outcome.durationMs).toBeGreaterThanOrEqual(250);
@@ -240,7 +228,7 @@ describe('createTencentClient', () => {
       },
       { requestTimeoutMs: 300 },
     );
-    const outcome = await client.call('add_robots', GROUP, ['bot1']);
+    const outcome = await client.prepare('add_robots', GROUP, ['bot1']).send();
     expect(outcome).toMatchObject({ kind: 'retry', errorCode: null });
     expect(outcome.errorInfo).toBe('network: answer body stalled (UND_ERR_BODY_TIMEOUT)');
   });
@@ -256,7 +244,7 @@ describe('createTencentClient', () => {
       logger: captureLog().logger,
     });
     cleanups.push(() => client.close());
-    expect(await client.call('add_robots', GROUP, ['bot1'])).toMatchObject({
+    expect(await client.prepare('add_robots', GROUP, ['bot1']).send()).toMatchObject({
       kind: 'retry',
       errorCode: null,
       errorInfo: 'network: connection refused (ECONNREFUSED)',
@@ -265,10 +253,10 @@ describe('createTencentClient', () => {
 
   it('closes idempotently, and a call after close is a retry, not a throw', async () => {
     const { client } = await setup((_req, res) => answer(res, 200, OK_BODY));
-    await client.call('add_robots', GROUP, ['bot1']);
+    await client.prepare('add_robots', GROUP, ['bot1']).send();
     await Promise.all([client.close(), client.close()]);
     await client.close();
-    expect(await client.call('add_robots', GROUP, ['bot1'])).toMatchObject({ kind: 'retry', errorCode: null });
+    expect(await client.prepare('add_robots', GROUP, ['bot1']).send()).toMatchObject({ kind: 'retry', errorCode: null });
   });
 
   it.each([

@@ -9,7 +9,6 @@ import type { RandomInt } from '../../src/callbacks/choose-robots.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildHttpServer } from '../../src/http/build-http-server.js';
 import { createLogger } from '../../src/log/logger.js';
-import { metricsApi } from '../../src/metrics/metrics-api.js';
 import { createSeederMetrics, type SeederMetrics } from '../../src/metrics/seeder-metrics.js';
 import { deleteKeys, seederEnv, TEST_SDKAPPID, uniquePrefix } from './test-env.js';
 
@@ -111,7 +110,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   };
   if (o.withWorkers === true) {
     server.workers = await startWorkerRuntime(q, {
-      decorate: (api) => metricsApi(api, metrics),
+      observers: [(outcome) => metrics.recordCall(outcome)],
       events: { onRetry: () => metrics.recordRetry() },
     });
   }

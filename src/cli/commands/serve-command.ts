@@ -5,7 +5,6 @@ import { loadSeedRules } from '../../callbacks/load-seed-rules.js';
 import type { HttpConfig } from '../../config/seeder-config.js';
 import { SeederError } from '../../errors/seeder-error.js';
 import { buildHttpServer } from '../../http/build-http-server.js';
-import { metricsApi } from '../../metrics/metrics-api.js';
 import { createSeederMetrics } from '../../metrics/seeder-metrics.js';
 import { integerFlag, parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
@@ -50,7 +49,7 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
     const app = await buildHttpServer({ queue: q, http, metrics, logger, callbacks: { sdkAppId, rules } });
     if (withWorkers) {
       workers = await startWorkerProcess(q, {
-        decorate: (api) => metricsApi(api, metrics),
+        observers: [(outcome) => metrics.recordCall(outcome)],
         events: { onRetry: () => metrics.recordRetry() },
       });
     }

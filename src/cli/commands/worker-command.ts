@@ -21,6 +21,6 @@ export async function workerCommand(args: readonly string[]): Promise<number> {
   await w.close();
   await q.close();
   const s = w.runtime.stats.snapshot();
-  ctx.logger.info({ calls: s.calls, byKind: s.byKind }, 'worker stopped');
+  ctx.logger.info({ calls: s.calls, byKind: s.byKind, limiter: w.runtime.limiter.stats() }, 'worker stopped');
   return EXIT.ok;
 }

@@ -1,0 +1,156 @@
+/**
+ * The rate engine measured at the API: N worker processes on this machine work R clean rooms
+ * against the mock API (its own process), which records every arrival. For each run it reports
+ * the share of the cap used while work was queued, the most calls in any sliding 1 s window and
+ * in any calendar second at the API, calls refused for rate, worker CPU per call and peak memory
+ * per worker (whole processes, start-up included). `--impl baseline` runs the ~100-line
+ * BullMQ + Bottleneck script (bench/baseline/) on the same jobs. Asserts nothing.
+ *
+ *   npm run bench:fleet -- [--workers 1,2,6,16] [--impl seeder,baseline] [--rooms 6000]
+ *                          [--latency 20-60] [--api-rate 200] [--rate 200] [--concurrency 50]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { SEED_QUEUE_NAME } from '../src/queue/queue-names.js';
+import { signUserSig } from '../src/tencent/user-sig.js';
+import type { MockStats } from '../src/mock-api/mock-tencent-api.js';
+import { BIN, runCli } from '../test/support/cli-process.js';
+import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix, waitFor } from '../test/support/test-env.js';
+import { processUsage, type ProcessUsage } from './support/process-usage.js';
+
+const { values } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '1,2,6,16' },
+    impl: { type: 'string', default: 'seeder' },
+    rooms: { type: 'string', default: '6000' },
+    latency: { type: 'string', default: '20-60' },
+    'api-rate': { type: 'string', default: '200' },
+    rate: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '50' },
+  },
+});
+const rooms = Number(values.rooms);
+const BASELINE = join(import.meta.dirname, 'baseline', 'bullmq-bottleneck-worker.mjs');
+
+type Impl = 'seeder' | 'baseline';
+
+interface RunReport {
+  readonly impl: Impl;
+  readonly workers: number;
+  readonly rooms: number;
+  readonly calls: number;
+  readonly fullSeconds: number;
+  readonly meanCallsPerSecond: number;
+  readonly capUsedPercent: number;
+  readonly busiestSlidingSecond: number;
+  readonly busiestSecond: number;
+  readonly refusedForRate: number;
+  readonly cpuMsPerCall: number;
+  readonly peakRssMbMax: number;
+  readonly peakRssMbMean: number;
+  readonly wallSeconds: number;
+  readonly failedJobs: number;
+}
+
+function startNode(args: readonly string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, args, { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+async function startMock(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const child = startNode([BIN, 'mock-api', '--port', '0', '--rate', values['api-rate'], '--latency-ms', values.latency], env);
+  if (child.stdout === null) throw new Error('mock-api: no stdout');
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  return { url: chunk.toString().trim(), child };
+}
+
+async function run(impl: Impl, workers: number, file: string): Promise<RunReport> {
+  const prefix = uniquePrefix();
+  const common = { REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix, TIM_SDKAPPID: String(TEST_SDKAPPID), TIM_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' };
+  const mock = await startMock(common);
+  const env = { ...common, TIM_BASE_URL: mock.url, RATE_LIMIT_PER_SECOND: values.rate, WORKER_CONCURRENCY: values.concurrency };
+  const enq = await runCli(['enqueue', file, '--json'], env);
+  if (enq.code !== 0) throw new Error(enq.stderr);
+
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue(SEED_QUEUE_NAME, { connection: redis, prefix });
+  const started = Date.now();
+  const baselineEnv = { ...env, TIM_USERSIG: signUserSig({ sdkAppId: TEST_SDKAPPID, secretKey: TEST_SECRET_KEY, identifier: 'administrator', timeSeconds: Math.floor(Date.now() / 1000), expireSeconds: 86_400 }) };
+  const children = Array.from({ length: workers }, () =>
+    impl === 'seeder' ? startNode([BIN, 'worker'], env) : startNode([BASELINE], baselineEnv),
+  );
+  let usage: ProcessUsage[] = [];
+  await waitFor(
+    'the queue to drain',
+    async () => {
+      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      if (Object.values(c).some((n) => n > 0)) return false;
+      // Read before the workers stop, so shutdown is not counted.
+      usage = children.map((c) => processUsage(c.pid ?? 0));
+      return true;
+    },
+    900_000,
+    200,
+  );
+  const wallSeconds = (Date.now() - started) / 1000;
+  const failedJobs = await queue.getFailedCount();
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => once(c, 'exit')));
+  const stats = (await (await fetch(`${mock.url}/_mock/stats`)).json()) as MockStats;
+  mock.child.kill('SIGTERM');
+  await once(mock.child, 'exit');
+  await queue.close();
+  redis.disconnect();
+  await deleteKeys(prefix);
+
+  // Full seconds only: the first (workers starting) and the last (queue running dry) are partial.
+  const full = stats.perSecond.slice(1, -1).map((s) => s.calls);
+  const mean = full.reduce((a, b) => a + b, 0) / Math.max(1, full.length);
+  const cpuMs = usage.reduce((a, u) => a + u.cpuMs, 0);
+  const rss = usage.map((u) => u.peakRssMb);
+  return {
+    impl,
+    workers,
+    rooms,
+    calls: stats.calls,
+    fullSeconds: full.length,
+    meanCallsPerSecond: round(mean, 1),
+    capUsedPercent: round((mean * 100) / Number(values['api-rate']), 1),
+    busiestSlidingSecond: stats.busiestSlidingSecond,
+    busiestSecond: stats.busiestSecond,
+    refusedForRate: stats.refusedForRate,
+    cpuMsPerCall: round(cpuMs / Math.max(1, stats.calls), 2),
+    peakRssMbMax: round(Math.max(...rss), 0),
+    peakRssMbMean: round(rss.reduce((a, b) => a + b, 0) / rss.length, 0),
+    wallSeconds: round(wallSeconds, 1),
+    failedJobs,
+  };
+}
+
+function round(n: number, digits: number): number {
+  return Number(n.toFixed(digits));
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'rs-bench-fleet-'));
+const file = join(dir, 'rooms.jsonl');
+await writeFile(file, Array.from({ length: rooms }, (_, i) => `${JSON.stringify({ groupId: `fleet-${i}`, robots: ['robot_1', 'robot_2', 'robot_3'] })}\n`).join(''));
+const reports: RunReport[] = [];
+for (const workers of values.workers.split(',').map(Number)) {
+  for (const impl of values.impl.split(',') as Impl[]) {
+    const r = await run(impl, workers, file);
+    reports.push(r);
+    process.stderr.write(`${JSON.stringify(r)}\n`);
+  }
+}
+await rm(dir, { recursive: true, force: true });
+process.stdout.write('| impl | workers | cap used | sliding-1s max | busiest second | refused (60007) | CPU/call | peak RSS/worker (max, mean) | wall |\n|---|---|---|---|---|---|---|---|---|\n');
+for (const r of reports) {
+  process.stdout.write(
+    `| ${r.impl} | ${r.workers} | ${r.capUsedPercent}% (${r.meanCallsPerSecond}/s over ${r.fullSeconds} s) | ${r.busiestSlidingSecond} | ${r.busiestSecond} | ${r.refusedForRate} of ${r.calls} | ${r.cpuMsPerCall} ms | ${r.peakRssMbMax}, ${r.peakRssMbMean} MB | ${r.wallSeconds} s |\n`,
+  );
+}

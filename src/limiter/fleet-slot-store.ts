@@ -1,0 +1,257 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../log/logger.js';
+import type { BottleneckDatastore, DrainableLimiter } from './bottleneck-datastore.js';
+import { describeRedisFailure } from '../redis/redis-failure.js';
+import { RedisClock } from './redis-clock.js';
+import type { LedgerHealing, LedgerReply, SlotLedger } from './slot-ledger.js';
+
+/** A fleet slot this process holds, in local time (`performance.now()`). */
+export interface HeldSlot {
+  /** The earliest the slot can be: lateness is measured from here. */
+  readonly earliest: number;
+  /** The latest the slot can be: a call waits until here, so it is never early. */
+  readonly latest: number;
+}
+
+export interface FleetSlotStoreOptions {
+  /** Where slots are booked: the Redis ledger. */
+  readonly ledger: Pick<SlotLedger, 'book'>;
+  /** A slot more than this late (ms) is not used: the ledger's spacing only makes room for this much. */
+  readonly toleranceMs: number;
+  /** The ledger's lead (ms): a process asks for more slots when the fleet's next one is this close. */
+  readonly leadMs: number;
+  readonly logger: Logger;
+}
+
+/** What the store has seen, for metrics and reports. */
+export interface FleetSlotStats {
+  readonly ratePerSecond: number;
+  readonly ceilingPerSecond: number;
+  /** Slots booked for this process. */
+  readonly booked: number;
+  /** Slots that came too late to use (the call was booked again). */
+  readonly stale: number;
+  /** Times this process found the ledger's state gone and recreated it, by why. */
+  readonly recoveries: Readonly<Record<LedgerHealing, number>>;
+  /** Bookings that failed (Redis away, full, or refusing the script). */
+  readonly bookingErrors: number;
+  /** How precisely this process knows Redis's clock, ms. */
+  readonly clockUncertaintyMs: number;
+}
+
+const STRATEGY_LEAK = 1;
+/** Retry delays after a failed booking: first, then doubling up to the last. */
+const RETRY_FIRST_MS = 50;
+const RETRY_MAX_MS = 1000;
+
+/**
+ * Bottleneck's datastore for the fleet: it books consecutive slots from the Redis ledger in
+ * batches (one round trip for several calls), maps them onto the local clock, and lets
+ * Bottleneck register a queued job only against a slot it holds, with `wait` = until the slot.
+ * Booking failures never fail a job: calls wait, booking is retried, the episode is logged once.
+ */
+export class FleetSlotStore implements BottleneckDatastore {
+  readonly ready = Promise.resolve();
+  readonly clients = {};
+  readonly clientId = 'fleet-slot-store';
+
+  readonly #o: FleetSlotStoreOptions;
+  readonly #clock = new RedisClock();
+  readonly #slots: HeldSlot[] = [];
+  #limiter: DrainableLimiter | null = null;
+  /** The slot the last successful `__register__` handed out, taken by the limiter's `scheduled` listener. */
+  #granted: HeldSlot | null = null;
+  #running = 0;
+  #booking = false;
+  #wake: NodeJS.Timeout | null = null;
+  #retryMs = RETRY_FIRST_MS;
+  #failingSince: number | null = null;
+  #epoch: string | null = null;
+  #closed = false;
+  #stats = { ratePerSecond: 0, ceilingPerSecond: 0, booked: 0, stale: 0, bookingErrors: 0 };
+  readonly #recoveries: Record<LedgerHealing, number> = { missing: 0, unreadable: 0, clock: 0 };
+
+  constructor(o: FleetSlotStoreOptions) {
+    this.#o = o;
+  }
+
+  attach(limiter: DrainableLimiter): void {
+    this.#limiter = limiter;
+  }
+
+  /** The slot handed to the job Bottleneck is scheduling right now (its `scheduled` event). */
+  takeGranted(): HeldSlot {
+    const slot = this.#granted;
+    if (slot === null) throw new Error('fleet slot store: a job was scheduled without a slot');
+    this.#granted = null;
+    return slot;
+  }
+
+  stats(): FleetSlotStats {
+    return { ...this.#stats, recoveries: { ...this.#recoveries }, clockUncertaintyMs: this.#clock.uncertaintyMs };
+  }
+
+  /** Updates the rate figures from a reply of another ledger operation (a refusal, an operator's change). */
+  observe(reply: LedgerReply): void {
+    this.#stats.ratePerSecond = reply.ratePerSecond;
+    this.#stats.ceilingPerSecond = reply.ceilingPerSecond;
+  }
+
+  __submit__(): Promise<{ reachedHWM: boolean; blocked: boolean; strategy: number }> {
+    return Promise.resolve({ reachedHWM: false, blocked: false, strategy: STRATEGY_LEAK });
+  }
+
+  __register__(): Promise<{ success: boolean; wait?: number; reservoir?: number | null }> {
+    const now = performance.now();
+    let slot = this.#slots.shift();
+    // Slots gone stale while no job waited for them (or the loop was busy) are no use now.
+    while (slot !== undefined && now - slot.earliest > this.#o.toleranceMs) {
+      this.#stats.stale += 1;
+      slot = this.#slots.shift();
+    }
+    if (slot === undefined) {
+      this.#bookSoon();
+      return Promise.resolve({ success: false });
+    }
+    this.#granted = slot;
+    this.#running += 1;
+    return Promise.resolve({ success: true, wait: Math.max(0, slot.latest - now), reservoir: null });
+  }
+
+  __free__(): Promise<{ running: number }> {
+    this.#running -= 1;
+    return Promise.resolve({ running: this.#running });
+  }
+
+  /** A slot handed out by `__register__` came too late to use. */
+  countStale(): void {
+    this.#stats.stale += 1;
+  }
+
+  __disconnect__(): Promise<void> {
+    this.#closed = true;
+    if (this.#wake !== null) clearTimeout(this.#wake);
+    return Promise.resolve();
+  }
+
+  __running__(): Promise<number> {
+    return Promise.resolve(this.#running);
+  }
+
+  __queued__(): Promise<number> {
+    return Promise.resolve(this.#limiter?.queued() ?? 0);
+  }
+
+  __done__(): Promise<number> {
+    return Promise.reject(new Error('fleet slot store: done() is not kept'));
+  }
+
+  __check__(): Promise<boolean> {
+    return Promise.resolve(this.#slots.length > 0);
+  }
+
+  __groupCheck__(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
+  __updateSettings__(): Promise<boolean> {
+    return Promise.reject(new Error('fleet slot store: the rate lives in the Redis ledger (robot-seeder rate set)'));
+  }
+
+  __incrementReservoir__(): Promise<number> {
+    return Promise.reject(new Error('fleet slot store: no reservoir'));
+  }
+
+  __currentReservoir__(): Promise<number | null> {
+    return Promise.resolve(null);
+  }
+
+  __publish__(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Books now unless a booking is under way or already timed. */
+  #bookSoon(): void {
+    if (this.#booking || this.#wake !== null || this.#closed) return;
+    void this.#book();
+  }
+
+  #wakeAt(localMs: number): void {
+    if (this.#closed) return;
+    if (this.#wake !== null) clearTimeout(this.#wake);
+    this.#wake = setTimeout(
+      () => {
+        this.#wake = null;
+        this.#bookSoon();
+      },
+      Math.max(0, localMs - performance.now()),
+    );
+  }
+
+  async #book(): Promise<void> {
+    const wanted = (this.#limiter?.queued() ?? 0) - this.#slots.length;
+    if (wanted <= 0) return;
+    this.#booking = true;
+    const sentAt = performance.now();
+    try {
+      const reply = await this.#o.ledger.book(wanted);
+      const receivedAt = performance.now();
+      this.#clock.sample(sentAt, reply.redisNowMs, receivedAt);
+      this.#recovered(receivedAt);
+      this.#noteEpoch(reply);
+      this.observe(reply);
+      for (let k = 0; k < reply.granted; k += 1) {
+        const at = reply.startMs + k * reply.spacingMs;
+        this.#slots.push({ earliest: this.#clock.earliest(at), latest: this.#clock.latest(at) });
+      }
+      this.#stats.booked += reply.granted;
+      this.#booking = false;
+      if (reply.granted > 0) this.#limiter?.drain();
+      // The fleet's next free slot enters the lead then: ask again no earlier, or the answer is "not yet".
+      const nextFree = reply.startMs + reply.granted * reply.spacingMs;
+      this.#wakeAt(this.#clock.latest(nextFree - this.#o.leadMs));
+    } catch (err) {
+      this.#booking = false;
+      this.#failed(err);
+      this.#wakeAt(performance.now() + this.#retryMs);
+      this.#retryMs = Math.min(RETRY_MAX_MS, this.#retryMs * 2);
+    }
+  }
+
+  #failed(err: unknown): void {
+    this.#stats.bookingErrors += 1;
+    if (this.#failingSince !== null) return;
+    this.#failingSince = performance.now();
+    this.#o.logger.error(
+      { reason: describeRedisFailure(err) },
+      'SHARED LIMITER cannot book call slots in Redis; calls wait (no attempt is used) and booking is retried',
+    );
+  }
+
+  #recovered(now: number): void {
+    this.#retryMs = RETRY_FIRST_MS;
+    if (this.#failingSince === null) return;
+    this.#o.logger.warn({ failedForMs: Math.round(now - this.#failingSince) }, 'shared limiter books call slots again');
+    this.#failingSince = null;
+  }
+
+  #noteEpoch(reply: LedgerReply): void {
+    if (reply.healed !== null && this.#epoch !== null) {
+      // This process had booked from the state that is gone: the fleet was running on it.
+      this.#recoveries[reply.healed] += 1;
+      this.#o.logger.warn(
+        { healed: reply.healed, why: HEALING_REASONS[reply.healed] },
+        'SHARED LIMITER state was gone from Redis and is recreated; calls resume after one booking lead, no job loses an attempt',
+      );
+    } else if (reply.healed !== null) {
+      this.#o.logger.info({ healed: reply.healed }, 'shared limiter state created in Redis');
+    }
+    this.#epoch = reply.epoch;
+  }
+}
+
+const HEALING_REASONS: Readonly<Record<LedgerHealing, string>> = {
+  missing: 'its keys were deleted, expired after an idle spell, evicted, or lost in a failover',
+  unreadable: 'its key held something else (overwritten or corrupted)',
+  clock: "its next slot lay far in the future (Redis's clock stepped back, or the value was tampered with)",
+};

@@ -1,0 +1,137 @@
+import type { RedisClient } from '../redis/redis-client.js';
+import { LEDGER_SCRIPT } from './ledger-script.js';
+
+/** How the ledger spaces slots and adapts the rate; every process of a fleet must use the same. */
+export interface LedgerPolicy {
+  /** Calls per second each process is configured for (`RATE_LIMIT_PER_SECOND`); an operator's `rate set` overrides it. */
+  readonly ceilingPerSecond: number;
+  /** How late a call may leave after its slot and still count as on time, in ms (the spacing makes room for it). */
+  readonly toleranceMs: number;
+  /** Slots are handed out while the fleet's next slot is at most this far ahead of Redis's clock, in ms. */
+  readonly leadMs: number;
+  /** A process books consecutive slots spanning at most this long at once, in ms (at least one slot). */
+  readonly batchMs: number;
+  /** The ledger's keys expire after this long unused, in ms. */
+  readonly idleExpiryMs: number;
+  /** Additive increase: the rate climbs back by this share of the ceiling each second. */
+  readonly increasePerSecond: number;
+  /** Multiplicative decrease: a rate refusal from Tencent multiplies the rate by this. */
+  readonly decreaseFactor: number;
+  /** At most one decrease per this many ms: the refusals of one overshoot arrive together. */
+  readonly decreaseCooldownMs: number;
+  /** The rate never goes below this (calls/s), so a refused fleet still probes. */
+  readonly floorPerSecond: number;
+}
+
+/** Why the ledger's state was created again: lost keys, an unreadable value, or a clock step. */
+export type LedgerHealing = 'missing' | 'unreadable' | 'clock';
+
+/** What a `book` (or any write) answered: times are Redis's clock, in ms with µs precision. */
+export interface LedgerReply {
+  readonly redisNowMs: number;
+  /** The first slot handed out (meaningful when `granted` > 0). */
+  readonly startMs: number;
+  readonly spacingMs: number;
+  readonly granted: number;
+  readonly ratePerSecond: number;
+  readonly ceilingPerSecond: number;
+  /** Changes whenever the state is created again. */
+  readonly epoch: string;
+  readonly healed: LedgerHealing | null;
+}
+
+/** The ledger as an operator sees it (`rate show`). */
+export interface LedgerState {
+  readonly ratePerSecond: number | null;
+  readonly ceilingPerSecond: number;
+  /** True when the ceiling is the operator's (`rate set`), not the processes' configuration. */
+  readonly ceilingOverridden: boolean;
+}
+
+type LedgerCommand = (stateKey: string, ceilingKey: string, ...args: Array<string | number>) => Promise<[string, string, string, number, string, string, string, string]>;
+
+const COMMAND = 'robotSeederSlotLedger';
+
+/**
+ * The Redis side of the shared limiter: one ledger per app (SDKAppID), shared by every worker
+ * process. See `ledger-script.ts` for what the script keeps and why.
+ */
+export class SlotLedger {
+  readonly #redis: RedisClient;
+  readonly #run: LedgerCommand;
+  readonly #stateKey: string;
+  readonly #ceilingKey: string;
+  readonly #policy: LedgerPolicy;
+
+  /** `prefix` carries the hash tag, so the ledger shares the queues' cluster slot. */
+  constructor(redis: RedisClient, prefix: string, appId: number, policy: LedgerPolicy) {
+    this.#redis = redis;
+    // A defined command runs by EVALSHA and falls back to EVAL when Redis lost its script cache.
+    redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: LEDGER_SCRIPT });
+    const commands = redis as unknown as Record<typeof COMMAND, LedgerCommand>;
+    this.#run = commands[COMMAND].bind(redis);
+    this.#stateKey = `${prefix}:limiter:${appId}`;
+    this.#ceilingKey = `${prefix}:limiter:${appId}:ceiling`;
+    this.#policy = policy;
+  }
+
+  /** The keys the ledger keeps (for tests and operators: deleting them is safe, the ledger heals). */
+  get keys(): readonly [string, string] {
+    return [this.#stateKey, this.#ceilingKey];
+  }
+
+  /**
+   * Hands out up to `wanted` consecutive slots (at most one batch), or none while the fleet's
+   * next slot is more than the lead ahead: then `startMs` says when it is.
+   */
+  book(wanted: number): Promise<LedgerReply> {
+    return this.#call('book', wanted);
+  }
+
+  /** Tencent refused a call for rate: the whole fleet slows down (once per cooldown). */
+  refused(): Promise<LedgerReply> {
+    return this.#call('refused', 0);
+  }
+
+  /** Sets the operator's ceiling for the whole fleet, or removes it (`null`); the rate starts again from it. */
+  async setCeiling(ceilingPerSecond: number | null): Promise<LedgerState> {
+    await this.#call('set', ceilingPerSecond ?? 0);
+    return this.read();
+  }
+
+  async read(): Promise<LedgerState> {
+    const [reply, override] = await Promise.all([this.#run(this.#stateKey, this.#ceilingKey, ...this.#args('read', 0)), this.#redis.exists(this.#ceilingKey)]);
+    return { ratePerSecond: reply[4] === '' ? null : Number(reply[4]), ceilingPerSecond: Number(reply[5]), ceilingOverridden: override === 1 };
+  }
+
+  async #call(op: 'book' | 'refused' | 'set', arg: number): Promise<LedgerReply> {
+    const [now, start, spacing, granted, rate, ceiling, epoch, healed] = await this.#run(this.#stateKey, this.#ceilingKey, ...this.#args(op, arg));
+    return {
+      redisNowMs: Number(now) / 1000,
+      startMs: Number(start) / 1000,
+      spacingMs: Number(spacing) / 1000,
+      granted,
+      ratePerSecond: Number(rate),
+      ceilingPerSecond: Number(ceiling),
+      epoch,
+      healed: healed === '' ? null : (healed as LedgerHealing),
+    };
+  }
+
+  #args(op: string, arg: number): Array<string | number> {
+    const p = this.#policy;
+    return [
+      op,
+      p.ceilingPerSecond,
+      Math.round(p.toleranceMs * 1000),
+      Math.round(p.leadMs * 1000),
+      Math.max(1, Math.round(p.idleExpiryMs)),
+      p.increasePerSecond,
+      p.decreaseFactor,
+      Math.round(p.decreaseCooldownMs * 1000),
+      p.floorPerSecond,
+      arg,
+      Math.round(p.batchMs * 1000),
+    ];
+  }
+}
