@@ -3,6 +3,7 @@ import { campaignCommand, CAMPAIGN_USAGE } from './commands/campaign-command.js'
 import { dlqCommand, DLQ_USAGE } from './commands/dlq-command.js';
 import { enqueueCommand, ENQUEUE_USAGE } from './commands/enqueue-command.js';
 import { mockApiCommand, MOCK_API_USAGE } from './commands/mock-api-command.js';
+import { rateCommand, RATE_USAGE } from './commands/rate-command.js';
 import { runCommand, RUN_USAGE } from './commands/run-command.js';
 import { serveCommand, SERVE_USAGE } from './commands/serve-command.js';
 import { statusCommand, STATUS_USAGE } from './commands/status-command.js';
@@ -22,6 +23,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   status: { run: statusCommand, usage: STATUS_USAGE, summary: 'waiting, active, delayed, completed and dead-letter counts' },
   dlq: { run: dlqCommand, usage: DLQ_USAGE, summary: 'list, replay or purge dead letters' },
   serve: { run: serveCommand, usage: SERVE_USAGE, summary: 'HTTP API, Tencent callbacks, /metrics and /admin (with --with-workers, work the queue too)' },
+  rate: { run: rateCommand, usage: RATE_USAGE, summary: "show or change the fleet's shared rate while it runs (set N overrides RATE_LIMIT_PER_SECOND)" },
   campaign: { run: campaignCommand, usage: CAMPAIGN_USAGE, summary: 'add, list, pause, resume, remove, report or sync campaigns that re-add robots on a schedule' },
   'mock-api': { run: mockApiCommand, usage: MOCK_API_USAGE, summary: 'start the built-in stand-in for the Tencent API' },
 };

@@ -11,6 +11,8 @@ export interface LoadConfigOptions {
   readonly tencent: boolean;
   /** Whether the command serves HTTP (`serve`), so that API_TOKENS is required. */
   readonly http?: boolean;
+  /** Whether the command acts on an app's shared state (`rate`: its limiter), so that TIM_SDKAPPID is required. */
+  readonly app?: boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     slowDownDelayMs: r.integer('SLOW_DOWN_DELAY_MS', 1000, 1, 3_600_000),
     slowDownGiveUpMs: r.integer('SLOW_DOWN_GIVE_UP_MS', 600_000, 1000, 7 * 86_400_000),
     logLevel: r.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    sdkAppId: options.app === true ? readSdkAppId(r) : null,
     tencent: options.tencent ? readTencent(r) : null,
     http: options.http === true ? readHttp(r) : null,
   };

@@ -31,6 +31,8 @@ export interface SeederConfig {
   readonly slowDownGiveUpMs: number;
   /** `LOG_LEVEL`, default `info`. */
   readonly logLevel: LevelWithSilent;
+  /** `TIM_SDKAPPID`, for commands that act on the app's shared state without calling it (`rate`); null for the others. */
+  readonly sdkAppId: number | null;
   /** Present only for commands that call Tencent (`worker`, `run`). */
   readonly tencent: TencentConfig | null;
   /** Present only for `serve`. */

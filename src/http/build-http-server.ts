@@ -18,6 +18,7 @@ import { registerJobsRoutes } from './jobs-routes.js';
 import { serializeRequest } from './log-serializers.js';
 import { registerMetricsRoutes } from './metrics-routes.js';
 import { registerOpenApi, registerOpenApiRoute } from './openapi.js';
+import { registerRateRoutes, type RateControl } from './rate-routes.js';
 import { registerStatusRoutes } from './status-routes.js';
 import { createValidatorCompiler } from './validator-compiler.js';
 
@@ -38,6 +39,8 @@ export interface HttpServerDeps {
   readonly queue: QueueRuntime;
   readonly http: HttpConfig;
   readonly metrics: SeederMetrics;
+  /** The app's shared rate (GET/PUT /v1/rate). */
+  readonly rate: RateControl;
   readonly logger: Logger;
   readonly callbacks: CallbackOptions;
   /** Shown in the OpenAPI document, default 0.1.0. */
@@ -102,6 +105,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
       new IdempotencyStore(q.redis, q.config.keyPrefix),
     );
     registerStatusRoutes(api, () => q.status());
+    registerRateRoutes(api, deps.rate);
     registerDeadLetterRoutes(api, q.deadLetters);
     registerMetricsRoutes(api, deps.metrics.registry);
     registerOpenApiRoute(api);

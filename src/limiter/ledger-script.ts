@@ -19,12 +19,13 @@
  *
  * Ops (ARGV[1]): `book` (ARGV[10] = slots wanted), `refused` (Tencent answered with a rate
  * code: multiplicative decrease, at most once per cooldown), `read`, `set` (ARGV[10] = the
- * operator's ceiling; `0` removes it). The operator's ceiling (KEYS[2]) overrides the one each
- * process is configured with (ARGV[2]).
+ * operator's ceiling; `0` removes it). The operator's ceiling (KEYS[2], no expiry) overrides the
+ * one each process is configured with (ARGV[2], kept as `configured` for `read`).
  *
  * Reply: { nowUs, startUs, spacingUs, granted, rate, ceiling, epoch, healed }, numbers that may
  * be fractional as strings. `healed` is '' or why the state was created again: `missing`,
- * `unreadable` or `clock`.
+ * `unreadable` or `clock`. For `read`, the last element says whose the ceiling is instead:
+ * `operator`, `workers` or `caller` (no worker has booked yet).
  */
 export const LEDGER_SCRIPT = `
 local op = ARGV[1]
@@ -40,21 +41,26 @@ local function fmt(x) return string.format('%.3f', x) end
 if op == 'set' then
   if arg > 0 then redis.call('SET', KEYS[2], fmt(arg)) else redis.call('DEL', KEYS[2]) end
 end
-local ceiling = tonumber(redis.call('GET', KEYS[2]) or '') or configured
+local override = tonumber(redis.call('GET', KEYS[2]) or '')
+local ceiling = override or configured
 
 local kind = redis.call('TYPE', KEYS[1])['ok']
 local next, rate, at, cut, epoch
+local workers
 if kind == 'hash' then
-  local v = redis.call('HMGET', KEYS[1], 'next', 'rate', 'at', 'cut', 'epoch')
-  next, rate, at, cut, epoch = tonumber(v[1]), tonumber(v[2]), tonumber(v[3]), tonumber(v[4]), v[5]
+  local v = redis.call('HMGET', KEYS[1], 'next', 'rate', 'at', 'cut', 'epoch', 'configured')
+  next, rate, at, cut, epoch, workers = tonumber(v[1]), tonumber(v[2]), tonumber(v[3]), tonumber(v[4]), v[5], tonumber(v[6])
 end
 local function climbed(r, since)
   if r < ceiling and now > since then r = math.min(ceiling, r + ceiling * increase * (now - since) / 1000000) end
   return math.min(math.max(r, math.min(floor, ceiling)), ceiling)
 end
 if op == 'read' then
-  if not (next and rate and at) then return {fmt(now), '', '', 0, '', fmt(ceiling), '', ''} end
-  return {fmt(now), fmt(next), '', 0, fmt(climbed(rate, at)), fmt(ceiling), epoch or '', ''}
+  -- An operator asks: the ceiling is the workers' (the last one to book), not the asking process's.
+  if not override and workers then ceiling = workers end
+  local source = override and 'operator' or (workers and 'workers' or 'caller')
+  if not (next and rate and at) then return {fmt(now), '', '', 0, '', fmt(ceiling), '', source} end
+  return {fmt(now), fmt(next), '', 0, fmt(climbed(rate, at)), fmt(ceiling), epoch or '', source}
 end
 
 local healed = ''
@@ -83,6 +89,7 @@ elseif op == 'refused' and now - cut >= cooldown then
 end
 
 redis.call('HSET', KEYS[1], 'next', fmt(next), 'rate', fmt(rate), 'at', fmt(at), 'cut', fmt(cut), 'epoch', epoch)
+if op ~= 'set' then redis.call('HSET', KEYS[1], 'configured', fmt(configured)) end
 redis.call('PEXPIRE', KEYS[1], ttl)
 return {fmt(now), fmt(start), fmt(spacing), granted, fmt(rate), fmt(ceiling), epoch, healed}
 `;

@@ -5,7 +5,8 @@ import type { Logger } from '../log/logger.js';
 import { describeRedisFailure } from '../redis/redis-failure.js';
 import { bottleneckOn } from './bottleneck-datastore.js';
 import { FleetSlotStore, type FleetSlotStats, type HeldSlot } from './fleet-slot-store.js';
-import { SlotLedger, type LedgerPolicy } from './slot-ledger.js';
+import { LEDGER_POLICY, ledgerPolicy } from './ledger-policy.js';
+import { SlotLedger } from './slot-ledger.js';
 
 export interface SharedLimiterOptions {
   /** A connection that waits out Redis restarts (the worker role); the ledger's script is defined on it. */
@@ -21,7 +22,7 @@ export interface SharedLimiterOptions {
   readonly logger: Logger;
   /** A call not granted a slot within this many ms is released, default 15000 (the ledger cannot be reached). */
   readonly stallAfterMs?: number;
-  /** The ledger's keys expire after this long unused, default a day. */
+  /** The ledger's keys expire after this long unused, default a day (tests shorten it). */
   readonly idleExpiryMs?: number;
 }
 
@@ -53,20 +54,6 @@ export interface SharedLimiter {
   close(): Promise<void>;
 }
 
-/**
- * How the fleet shares the API's rate; the derivations are in ledger-script.ts and docs/rate-engine.md.
- * 10 ms of tolerance costs 1% of the cap and covers event-loop lag up to that: a later slot is
- * booked again rather than sent late.
- */
-export const LEDGER_POLICY: Omit<LedgerPolicy, 'ceilingPerSecond' | 'idleExpiryMs'> = {
-  toleranceMs: 10,
-  leadMs: 50,
-  batchMs: 50,
-  increasePerSecond: 0.025,
-  decreaseFactor: 0.85,
-  decreaseCooldownMs: 500,
-  floorPerSecond: 1,
-};
 /** Refusals reported to the ledger at most this often per process: one overshoot brings many. */
 const REFUSAL_REPORT_MS = 100;
 
@@ -84,7 +71,7 @@ type Ran<T> = { readonly value: T } | typeof LATE | typeof SKIPPED;
 
 export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
   const log = o.logger.child({ component: 'limiter', appId: o.appId });
-  const ledger = new SlotLedger(o.redis, o.prefix, o.appId, { ...LEDGER_POLICY, ceilingPerSecond: o.ceilingPerSecond, idleExpiryMs: o.idleExpiryMs ?? 86_400_000 });
+  const ledger = new SlotLedger(o.redis, o.prefix, o.appId, ledgerPolicy(o.ceilingPerSecond, o.idleExpiryMs));
   const store = new FleetSlotStore({ ledger, toleranceMs: LEDGER_POLICY.toleranceMs, leadMs: LEDGER_POLICY.leadMs, logger: log });
   const bottleneck = bottleneckOn(store, `${o.prefix}-limiter-${o.appId}`);
   bottleneck.on('error', (err: unknown) => log.error({ err }, 'limiter error'));

@@ -40,12 +40,13 @@ export interface LedgerReply {
   readonly healed: LedgerHealing | null;
 }
 
-/** The ledger as an operator sees it (`rate show`). */
+/** The ledger as an operator sees it (`rate show`, `GET /v1/rate`). */
 export interface LedgerState {
+  /** Calls per second the fleet may send now; null until a worker has booked a call. */
   readonly ratePerSecond: number | null;
   readonly ceilingPerSecond: number;
-  /** True when the ceiling is the operator's (`rate set`), not the processes' configuration. */
-  readonly ceilingOverridden: boolean;
+  /** Whose the ceiling is: the operator's (`rate set`), the workers' `RATE_LIMIT_PER_SECOND`, or (no worker yet) this process's. */
+  readonly ceilingSource: 'operator' | 'workers' | 'caller';
 }
 
 type LedgerCommand = (stateKey: string, ceilingKey: string, ...args: Array<string | number>) => Promise<[string, string, string, number, string, string, string, string]>;
@@ -57,7 +58,6 @@ const COMMAND = 'robotSeederSlotLedger';
  * process. See `ledger-script.ts` for what the script keeps and why.
  */
 export class SlotLedger {
-  readonly #redis: RedisClient;
   readonly #run: LedgerCommand;
   readonly #stateKey: string;
   readonly #ceilingKey: string;
@@ -65,7 +65,6 @@ export class SlotLedger {
 
   /** `prefix` carries the hash tag, so the ledger shares the queues' cluster slot. */
   constructor(redis: RedisClient, prefix: string, appId: number, policy: LedgerPolicy) {
-    this.#redis = redis;
     // A defined command runs by EVALSHA and falls back to EVAL when Redis lost its script cache.
     redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: LEDGER_SCRIPT });
     const commands = redis as unknown as Record<typeof COMMAND, LedgerCommand>;
@@ -100,8 +99,8 @@ export class SlotLedger {
   }
 
   async read(): Promise<LedgerState> {
-    const [reply, override] = await Promise.all([this.#run(this.#stateKey, this.#ceilingKey, ...this.#args('read', 0)), this.#redis.exists(this.#ceilingKey)]);
-    return { ratePerSecond: reply[4] === '' ? null : Number(reply[4]), ceilingPerSecond: Number(reply[5]), ceilingOverridden: override === 1 };
+    const reply = await this.#run(this.#stateKey, this.#ceilingKey, ...this.#args('read', 0));
+    return { ratePerSecond: reply[4] === '' ? null : Number(reply[4]), ceilingPerSecond: Number(reply[5]), ceilingSource: reply[7] as LedgerState['ceilingSource'] };
   }
 
   async #call(op: 'book' | 'refused' | 'set', arg: number): Promise<LedgerReply> {

@@ -2,11 +2,15 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { QueueStatus } from '../queue/queue-status.js';
 import type { BreakerState } from '../breaker/circuit-breaker.js';
 import type { CallOutcome } from '../tencent/call-outcome.js';
+import type { LedgerState } from '../limiter/slot-ledger.js';
+import type { LimiterStats } from '../limiter/shared-limiter.js';
 import { codeLabel } from './outcome-labels.js';
 
 export interface SeederMetricsOptions {
-  /** The configured cap (`RATE_LIMIT_PER_SECOND`), exported as `robot_seeder_limiter_rate_per_second`. */
-  readonly rateLimitPerSecond: number;
+  /** Read at scrape time: the fleet's shared rate and ceiling (they live in Redis, so any process can report them). */
+  readonly rate: () => Promise<LedgerState>;
+  /** This process's part in the shared limiter, when it runs workers (null until then). */
+  readonly limiter?: () => LimiterStats | null;
   /** Read at scrape time for the queue gauges (one read per scrape). */
   readonly queueStatus: () => Promise<QueueStatus>;
   /** Read at scrape time: the shared circuit breaker's state (it lives in Redis, so any process can report it). */
@@ -54,11 +58,25 @@ export function createSeederMetrics(o: SeederMetricsOptions): SeederMetrics {
     help: 'Seed jobs of this process that failed transiently and were scheduled for another attempt',
     registers: [registry],
   });
+  const readRate = sharedRead(o.rate, o.onCollectError);
   new Gauge({
     name: 'robot_seeder_limiter_rate_per_second',
-    help: 'The configured cap on calls per second per SDKAppID, shared by every worker (RATE_LIMIT_PER_SECOND)',
+    help: "Calls per second the whole fleet may send now: the ceiling, or less while it recovers from Tencent's rate refusals; read from Redis at scrape time",
     registers: [registry],
-  }).set(o.rateLimitPerSecond);
+    async collect() {
+      const r = await readRate();
+      this.set(r === null ? NaN : (r.ratePerSecond ?? r.ceilingPerSecond));
+    },
+  });
+  new Gauge({
+    name: 'robot_seeder_limiter_ceiling_per_second',
+    help: 'The most calls per second the fleet may send: RATE_LIMIT_PER_SECOND, or what `robot-seeder rate set` made it; read from Redis at scrape time',
+    registers: [registry],
+    async collect() {
+      this.set((await readRate())?.ceilingPerSecond ?? NaN);
+    },
+  });
+  if (o.limiter !== undefined) registerLimiterMetrics(registry, o.limiter);
   new Gauge({
     name: 'robot_seeder_breaker_open',
     help: 'The shared circuit breaker in front of the Tencent API: 1 open (calls held, probing), 0 closed; NaN when Redis cannot be read',
@@ -107,12 +125,48 @@ export function createSeederMetrics(o: SeederMetricsOptions): SeederMetrics {
   };
 }
 
+/** This process's part in the shared limiter: counters that follow its running totals. */
+function registerLimiterMetrics(registry: Registry, read: () => LimiterStats | null): void {
+  followTotals(registry, 'robot_seeder_limiter_recoveries_total', 'Times this process found the shared limiter state gone from Redis (keys lost, unreadable, clock stepped) and recreated it', 'reason', (s) => s.recoveries, read);
+  followTotals(registry, 'robot_seeder_limiter_booking_errors_total', 'Slot bookings in Redis that failed (Redis away, full, or refusing the script); calls waited, no attempt was used', null, (s) => ({ '': s.bookingErrors }), read);
+  followTotals(registry, 'robot_seeder_limiter_slots_total', 'Call slots this process booked, and of those how many came too late to use (booked again instead of sent late)', 'fate', (s) => ({ booked: s.booked, stale: s.stale }), read);
+  followTotals(registry, 'robot_seeder_limiter_sends_total', 'Calls sent at their slot, by how late they left after it (at most 1, 2, 5 or 10 ms)', 'late_ms', (s) => s.lateness, read);
+}
+
+/** A counter whose value is a running total kept elsewhere (read at scrape time). */
+function followTotals(
+  registry: Registry,
+  name: string,
+  help: string,
+  label: string | null,
+  pick: (s: LimiterStats) => Readonly<Record<string, number>>,
+  read: () => LimiterStats | null,
+): void {
+  const seen = new Map<string, number>();
+  new Counter({
+    name,
+    help,
+    labelNames: label === null ? [] : [label],
+    registers: [registry],
+    collect() {
+      const stats = read();
+      if (stats === null) return;
+      for (const [value, total] of Object.entries(pick(stats))) {
+        const before = seen.get(value);
+        seen.set(value, total);
+        // A series shows from the first scrape, at 0: alert rules need it to exist.
+        if (before === undefined || total > before) this.inc(label === null ? {} : { [label]: value }, total - (before ?? 0));
+      }
+    },
+  });
+}
+
 /**
  * Both queue gauges collect concurrently within one scrape: they share one read. A failed read
  * yields null (the gauges say NaN, unknown) instead of failing the whole scrape.
  */
-function sharedRead(read: () => Promise<QueueStatus>, onError?: (err: unknown) => void): () => Promise<QueueStatus | null> {
-  let inFlight: Promise<QueueStatus | null> | null = null;
+function sharedRead<T>(read: () => Promise<T>, onError?: (err: unknown) => void): () => Promise<T | null> {
+  let inFlight: Promise<T | null> | null = null;
   return () => {
     inFlight ??= read()
       .catch((err: unknown) => {

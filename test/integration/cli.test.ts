@@ -111,6 +111,29 @@ describe('robot-seeder CLI', () => {
     for (const v of Object.values(s)) expect(Number.isInteger(v)).toBe(true);
   });
 
+  it('rate show|set|reset reads and changes the fleet\'s shared rate; bad arguments are usage errors', async () => {
+    const e = env();
+    const json = async (...args: string[]): Promise<unknown> => {
+      const r = await runCli(['rate', ...args, '--json'], e);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as unknown;
+    };
+    expect(await json('show')).toEqual({ ratePerSecond: null, ceilingPerSecond: 200, ceilingSource: 'caller' });
+    expect(await json('set', '150')).toEqual({ ratePerSecond: 150, ceilingPerSecond: 150, ceilingSource: 'operator' });
+    const shown = await runCli(['rate', 'show'], e);
+    expect(shown.stdout).toMatch(/^rate +150\.0 calls\/s now\nceiling +150 calls\/s \(set with `robot-seeder rate set`/);
+    expect(await json('reset')).toMatchObject({ ceilingPerSecond: 200 });
+    for (const args of [['rate'], ['rate', 'up'], ['rate', 'set'], ['rate', 'set', '0'], ['rate', 'set', '1.5'], ['rate', 'show', 'x']]) {
+      const r = await runCli(args, e);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('usage: robot-seeder rate');
+    }
+    const { TIM_SDKAPPID: _, ...noApp } = e;
+    const r = await runCli(['rate', 'show'], noApp);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('TIM_SDKAPPID: required');
+  });
+
   it('run seeds a file end to end and reports it; nothing secret reaches the output even at trace level', async () => {
     const e = env({ LOG_LEVEL: 'trace' });
     const lines = [GOOD(1), GOOD(2), JSON.stringify({ groupId: 'room-gone~10010', robots: ['bot_a'] }), JSON.stringify({ groupId: 'room-flaky~10002x1', robots: ['bot_a'] })];

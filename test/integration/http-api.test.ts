@@ -171,6 +171,22 @@ describe('HTTP API: status, dead letters, health, OpenAPI', () => {
     expect((await s.app.inject({ method: 'POST', url: '/v1/dead-letters/replay', headers: AUTH, payload: { code: 'x' } })).statusCode).toBe(400);
   });
 
+  it('GET /v1/rate shows the shared rate; PUT sets the whole fleet\'s ceiling and gives it back', async () => {
+    const s = await open();
+    const get = async () => (await s.app.inject({ url: '/v1/rate', headers: AUTH })).json<unknown>();
+    expect(await get()).toEqual({ ratePerSecond: null, ceilingPerSecond: 200, ceilingSource: 'caller' });
+    const put = (payload: unknown) => s.app.inject({ method: 'PUT', url: '/v1/rate', headers: AUTH, payload });
+    const set = await put({ ceilingPerSecond: 150 });
+    expect(set.statusCode).toBe(200);
+    expect(set.json()).toEqual({ ratePerSecond: 150, ceilingPerSecond: 150, ceilingSource: 'operator' });
+    expect(await get()).toEqual({ ratePerSecond: 150, ceilingPerSecond: 150, ceilingSource: 'operator' });
+    for (const bad of [{ ceilingPerSecond: 0 }, { ceilingPerSecond: 1.5 }, { ceilingPerSecond: '200' }, {}, { ceilingPerSecond: 100, x: 1 }]) {
+      expect((await put(bad)).statusCode, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await put({ ceilingPerSecond: null })).json()).toMatchObject({ ceilingPerSecond: 200, ceilingSource: 'caller' });
+    expect((await s.app.inject({ url: '/v1/rate' })).statusCode).toBe(401);
+  });
+
   it('GET /readyz answers 503 when Redis does not answer', async () => {
     const s = await open();
     s.q.redis.disconnect();
@@ -185,7 +201,7 @@ describe('HTTP API: status, dead letters, health, OpenAPI', () => {
     expect(r.statusCode).toBe(200);
     const doc = JSON.parse(r.body) as { openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>>; components: { securitySchemes: unknown } };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/readyz', '/v1/callbacks/tencent', '/v1/dead-letters', '/v1/dead-letters/replay', '/v1/jobs', '/v1/status']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/readyz', '/v1/callbacks/tencent', '/v1/dead-letters', '/v1/dead-letters/replay', '/v1/jobs', '/v1/rate', '/v1/status']);
     expect(doc.components.securitySchemes).toEqual({ bearerAuth: { type: 'http', scheme: 'bearer' } });
     expect(doc.paths['/healthz']?.['get']?.security).toEqual([]);
     expect(doc.paths['/v1/callbacks/tencent']?.['post']?.security).toEqual([]);

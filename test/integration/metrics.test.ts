@@ -57,6 +57,17 @@ describe('GET /metrics', () => {
     for (const state of ['waiting', 'active', 'delayed']) expect(sampleValue(m, 'robot_seeder_queue_jobs', { state })).toBe(0);
     expect(sampleValue(m, 'robot_seeder_dead_letters')).toBe(1);
     expect(sampleValue(m, 'robot_seeder_limiter_rate_per_second')).toBe(200);
+    expect(sampleValue(m, 'robot_seeder_limiter_ceiling_per_second')).toBe(200);
+    // This process's part in the shared limiter: every call it sent had a slot.
+    expect(sampleValue(m, 'robot_seeder_limiter_slots_total', { fate: 'booked' })).toBeGreaterThanOrEqual(6);
+    const sends = m.filter((x) => x.name === 'robot_seeder_limiter_sends_total');
+    expect(sends.reduce((a, x) => a + x.value, 0)).toBe(6);
+    expect(sampleValue(m, 'robot_seeder_limiter_recoveries_total', { reason: 'missing' })).toBe(0);
+    // An operator's ceiling shows at the next scrape.
+    await fetch(`${s.url}/v1/rate`, { method: 'PUT', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ ceilingPerSecond: 120 }) });
+    const after = await scrape(s);
+    expect(sampleValue(after, 'robot_seeder_limiter_ceiling_per_second')).toBe(120);
+    expect(sampleValue(after, 'robot_seeder_limiter_rate_per_second')).toBe(120);
     // Process metrics from prom-client's defaults.
     expect(sampleValue(m, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     // The shared breaker's state is read from Redis at scrape time.
@@ -77,6 +88,6 @@ describe('GET /metrics', () => {
     const m = await scrape(s);
     expect(sampleValue(m, 'robot_seeder_queue_jobs', { state: 'waiting' })).toBeNaN();
     expect(sampleValue(m, 'robot_seeder_dead_letters')).toBeNaN();
-    expect(sampleValue(m, 'robot_seeder_limiter_rate_per_second')).toBe(200);
+    expect(sampleValue(m, 'robot_seeder_limiter_rate_per_second')).toBeNaN();
   });
 });

@@ -125,6 +125,18 @@ describe('seeding through the queue (in-process worker)', () => {
     await workUntilDone(jobs);
     expect(await q.status()).toMatchObject({ completed: 60, deadLetter: 0 });
     expect(mock.stats().refusedForRate).toBeGreaterThan(0);
+    // ...and the whole fleet slowed down to what the API took.
+    expect(w?.limiter.stats().ratePerSecond).toBeLessThan(200);
+  });
+
+  it('dead-letters, with the code, a job Tencent refuses for rate past SLOW_DOWN_GIVE_UP_MS', async () => {
+    await open({ SLOW_DOWN_DELAY_MS: '100', SLOW_DOWN_GIVE_UP_MS: '1000' });
+    const jobs = await enqueue([room('room-starved~60007'), room('room-fine')]);
+    await workUntilDone(jobs);
+    expect(await q.status()).toMatchObject({ completed: 1, deadLetter: 1 });
+    const [entry] = await q.deadLetters.list();
+    expect(entry).toMatchObject({ groupId: 'room-starved~60007', errorCode: 60007 });
+    expect(entry?.errorInfo).toMatch(/refused for rate for \d+ s/);
   });
 
   it('lets an operator list, replay and purge dead letters by error code', async () => {

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSharedLimiter, LEDGER_POLICY, type HeldBack, type SharedLimiter, type SharedLimiterOptions } from '../../src/limiter/shared-limiter.js';
+import { LEDGER_POLICY } from '../../src/limiter/ledger-policy.js';
+import { createSharedLimiter, type HeldBack, type SharedLimiter, type SharedLimiterOptions } from '../../src/limiter/shared-limiter.js';
 import { createLogger } from '../../src/log/logger.js';
 import { captureLog } from '../support/capture-log.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -200,10 +201,10 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     await sleep(1000);
     const climbed = await b.ledger.read();
     expect(climbed.ratePerSecond ?? 0).toBeGreaterThan(cut.ratePerSecond ?? 0);
-    expect(await a.ledger.setCeiling(37)).toEqual({ ratePerSecond: 37, ceilingPerSecond: 37, ceilingOverridden: true });
+    expect(await a.ledger.setCeiling(37)).toEqual({ ratePerSecond: 37, ceilingPerSecond: 37, ceilingSource: 'operator' });
     const { sentAt } = await sendThrough([a, b], 60);
     expect(busiestWindow(sentAt, 1000)).toBeLessThanOrEqual(37);
-    expect(await b.ledger.setCeiling(null)).toMatchObject({ ceilingPerSecond: 200, ceilingOverridden: false });
+    expect(await b.ledger.setCeiling(null)).toMatchObject({ ceilingPerSecond: 200, ceilingSource: 'workers' });
   });
 
   it('sends a more urgent call before the calls queued ahead of it', async () => {

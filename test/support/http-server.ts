@@ -1,3 +1,5 @@
+import { ledgerPolicy } from '../../src/limiter/ledger-policy.js';
+import { SlotLedger } from '../../src/limiter/slot-ledger.js';
 import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -66,8 +68,10 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   const logger = createLogger('trace', sink);
   const q = await openQueueRuntime(config, logger, 'worker');
   const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger: createLogger('silent') });
+  const rate = new SlotLedger(q.redis, config.keyPrefix, TEST_SDKAPPID, ledgerPolicy(config.rateLimitPerSecond));
   const metrics = createSeederMetrics({
-    rateLimitPerSecond: config.rateLimitPerSecond,
+    rate: () => rate.read(),
+    limiter: () => server.workers?.limiter.stats() ?? null,
     queueStatus: () => q.status(),
     breakerState: () => breaker.state(),
     processMetrics: true,
@@ -78,6 +82,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     queue: q,
     http,
     metrics,
+    rate,
     logger,
     callbacks: {
       sdkAppId: TEST_SDKAPPID,

@@ -1,3 +1,5 @@
+import { ledgerPolicy } from '../../limiter/ledger-policy.js';
+import { SlotLedger } from '../../limiter/slot-ledger.js';
 import { openQueueRuntime } from '../../app/queue-runtime.js';
 import { startWorkerProcess, type WorkerProcess } from '../../app/worker-process.js';
 import { CircuitBreaker } from '../../breaker/circuit-breaker.js';
@@ -40,13 +42,15 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   let workers: WorkerProcess | null = null;
   try {
     const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger });
+    const rate = new SlotLedger(q.redis, config.keyPrefix, sdkAppId, ledgerPolicy(config.rateLimitPerSecond));
     const metrics = createSeederMetrics({
-      rateLimitPerSecond: config.rateLimitPerSecond,
+      rate: () => rate.read(),
       queueStatus: () => q.status(),
       breakerState: () => breaker.state(),
-      onCollectError: (err) => logger.warn({ err }, 'metrics: cannot read the queue figures from Redis'),
+      limiter: () => workers?.runtime.limiter.stats() ?? null,
+      onCollectError: (err) => logger.warn({ err }, 'metrics: cannot read figures from Redis'),
     });
-    const app = await buildHttpServer({ queue: q, http, metrics, logger, callbacks: { sdkAppId, rules } });
+    const app = await buildHttpServer({ queue: q, http, metrics, rate, logger, callbacks: { sdkAppId, rules } });
     if (withWorkers) {
       workers = await startWorkerProcess(q, {
         observers: [(outcome) => metrics.recordCall(outcome)],
