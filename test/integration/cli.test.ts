@@ -128,8 +128,7 @@ describe('robot-seeder CLI', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('usage: robot-seeder rate');
     }
-    const { TIM_SDKAPPID: _, ...noApp } = e;
-    const r = await runCli(['rate', 'show'], noApp);
+    const r = await runCli(['rate', 'show'], { ...e, TIM_SDKAPPID: '' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('TIM_SDKAPPID: required');
   });

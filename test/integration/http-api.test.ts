@@ -175,7 +175,7 @@ describe('HTTP API: status, dead letters, health, OpenAPI', () => {
     const s = await open();
     const get = async () => (await s.app.inject({ url: '/v1/rate', headers: AUTH })).json<unknown>();
     expect(await get()).toEqual({ ratePerSecond: null, ceilingPerSecond: 200, ceilingSource: 'caller' });
-    const put = (payload: unknown) => s.app.inject({ method: 'PUT', url: '/v1/rate', headers: AUTH, payload });
+    const put = (payload: Record<string, unknown>) => s.app.inject({ method: 'PUT', url: '/v1/rate', headers: AUTH, payload });
     const set = await put({ ceilingPerSecond: 150 });
     expect(set.statusCode).toBe(200);
     expect(set.json()).toEqual({ ratePerSecond: 150, ceilingPerSecond: 150, ceilingSource: 'operator' });
