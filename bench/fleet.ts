@@ -9,8 +9,6 @@
  *   npm run bench:fleet -- [--workers 1,2,6,16] [--impl seeder,baseline] [--rooms 6000]
  *                          [--latency 20-60] [--api-rate 200] [--rate 200] [--concurrency 50]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +17,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { SEED_QUEUE_NAME } from '../src/queue/queue-names.js';
 import { signUserSig } from '../src/tencent/user-sig.js';
-import type { MockStats } from '../src/mock-api/mock-tencent-api.js';
 import { BIN, runCli } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix, waitFor } from '../test/support/test-env.js';
+import { commonEnv, round, startMockProcess, startNode, stopAll } from './support/fleet-env.js';
 import { processUsage, type ProcessUsage } from './support/process-usage.js';
 
 const { values } = parseArgs({
@@ -46,6 +44,7 @@ interface RunReport {
   readonly rooms: number;
   readonly calls: number;
   readonly fullSeconds: number;
+  /** Calls the API took per second (refused ones left out), over the full seconds. */
   readonly meanCallsPerSecond: number;
   readonly capUsedPercent: number;
   readonly busiestSlidingSecond: number;
@@ -58,21 +57,10 @@ interface RunReport {
   readonly failedJobs: number;
 }
 
-function startNode(args: readonly string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, args, { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-async function startMock(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = startNode([BIN, 'mock-api', '--port', '0', '--rate', values['api-rate'], '--latency-ms', values.latency], env);
-  if (child.stdout === null) throw new Error('mock-api: no stdout');
-  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
-  return { url: chunk.toString().trim(), child };
-}
-
 async function run(impl: Impl, workers: number, file: string): Promise<RunReport> {
   const prefix = uniquePrefix();
-  const common = { REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix, TIM_SDKAPPID: String(TEST_SDKAPPID), TIM_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' };
-  const mock = await startMock(common);
+  const common = commonEnv(prefix);
+  const mock = await startMockProcess(common, { ratePerSecond: Number(values['api-rate']), latency: values.latency });
   const env = { ...common, TIM_BASE_URL: mock.url, RATE_LIMIT_PER_SECOND: values.rate, WORKER_CONCURRENCY: values.concurrency };
   const enq = await runCli(['enqueue', file, '--json'], env);
   if (enq.code !== 0) throw new Error(enq.stderr);
@@ -99,17 +87,16 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   );
   const wallSeconds = (Date.now() - started) / 1000;
   const failedJobs = await queue.getFailedCount();
-  for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => once(c, 'exit')));
-  const stats = (await (await fetch(`${mock.url}/_mock/stats`)).json()) as MockStats;
-  mock.child.kill('SIGTERM');
-  await once(mock.child, 'exit');
+  await stopAll(children);
+  const stats = await mock.stats();
+  await mock.close();
   await queue.close();
   redis.disconnect();
   await deleteKeys(prefix);
 
   // Full seconds only: the first (workers starting) and the last (queue running dry) are partial.
-  const full = stats.perSecond.slice(1, -1).map((s) => s.calls);
+  // Calls the API took: refused ones are not "used".
+  const full = stats.perSecond.slice(1, -1).map((s) => s.calls - s.refused);
   const mean = full.reduce((a, b) => a + b, 0) / Math.max(1, full.length);
   const cpuMs = usage.reduce((a, u) => a + u.cpuMs, 0);
   const rss = usage.map((u) => u.peakRssMb);
@@ -132,9 +119,6 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   };
 }
 
-function round(n: number, digits: number): number {
-  return Number(n.toFixed(digits));
-}
 
 const dir = await mkdtemp(join(tmpdir(), 'rs-bench-fleet-'));
 const file = join(dir, 'rooms.jsonl');

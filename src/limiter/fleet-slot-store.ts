@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { Logger } from '../log/logger.js';
 import type { BottleneckDatastore, DrainableLimiter } from './bottleneck-datastore.js';
 import { describeRedisFailure } from '../redis/redis-failure.js';

@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import type { MockStats } from '../../src/mock-api/mock-tencent-api.js';
+import { BIN } from '../../test/support/cli-process.js';
+import { TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY } from '../../test/support/test-env.js';
+
+/** A process of the benchmark: node running a script, its stderr passed through. */
+export function startNode(args: readonly string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, args, { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** What every process of one benchmark run shares: Redis, the key prefix, the app. */
+export function commonEnv(prefix: string): Record<string, string> {
+  return { REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix, TIM_SDKAPPID: String(TEST_SDKAPPID), TIM_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' };
+}
+
+export interface MockProcess {
+  readonly url: string;
+  stats(): Promise<MockStats>;
+  close(): Promise<void>;
+}
+
+/**
+ * The mock API in a process of its own, as Tencent is on machines of its own: its arrival
+ * times are not disturbed by the benchmark's own work.
+ */
+export async function startMockProcess(env: Record<string, string>, o: { ratePerSecond: number; latency: string }): Promise<MockProcess> {
+  const child = startNode([BIN, 'mock-api', '--port', '0', '--rate', String(o.ratePerSecond), '--latency-ms', o.latency], env);
+  if (child.stdout === null) throw new Error('mock-api: no stdout');
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  const url = chunk.toString().trim();
+  return {
+    url,
+    stats: async () => (await (await fetch(`${url}/_mock/stats`)).json()) as MockStats,
+    async close() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** Stops processes with SIGTERM (they drain) and waits for them. */
+export async function stopAll(children: readonly ChildProcess[]): Promise<void> {
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : Promise.resolve())));
+}
+
+export function round(n: number, digits: number): number {
+  return Number(n.toFixed(digits));
+}

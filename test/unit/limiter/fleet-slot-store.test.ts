@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FleetSlotStore } from '../../../src/limiter/fleet-slot-store.js';
+import type { LedgerReply } from '../../../src/limiter/slot-ledger.js';
+import { captureLog } from '../../support/capture-log.js';
+
+/** Redis's clock is the local clock plus this. */
+const OFFSET = 1_000_000;
+const TOLERANCE = 10;
+const LEAD = 50;
+
+/** A ledger reply read "now" (the fake clock), with slots starting `inMs` from now. */
+function reply(inMs: number, over: Partial<LedgerReply>): LedgerReply {
+  const now = performance.now() + OFFSET;
+  return { redisNowMs: now, startMs: now + inMs, spacingMs: 5, granted: 0, ratePerSecond: 200, ceilingPerSecond: 200, epoch: 'e1', healed: null, ...over };
+}
+
+function setup(book: (wanted: number) => Promise<LedgerReply>) {
+  const log = captureLog();
+  const ledger = { book: vi.fn(book) };
+  const store = new FleetSlotStore({ ledger, toleranceMs: TOLERANCE, leadMs: LEAD, logger: log.logger });
+  let queued = 0;
+  const drain = vi.fn();
+  store.attach({ queued: () => queued, drain });
+  return { store, ledger, drain, log, setQueued: (n: number) => (queued = n) };
+}
+
+const messages = (t: ReturnType<typeof setup>): string[] => t.log.lines().map((l) => String(l['msg']));
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('FleetSlotStore (Bottleneck datastore over the slot ledger)', () => {
+  it('books for the jobs waiting, lets Bottleneck drain, and registers each job against a slot with the wait until it', async () => {
+    const t = setup((wanted) => Promise.resolve(reply(20, { granted: Math.min(wanted, 4) })));
+    t.setQueued(3);
+    expect(await t.store.__register__()).toEqual({ success: false });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.ledger.book).toHaveBeenCalledWith(3);
+    expect(t.drain).toHaveBeenCalledOnce();
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const r = await t.store.__register__();
+      expect(r.success).toBe(true);
+      waits.push(r.wait ?? -1);
+      const slot = t.store.takeGranted();
+      expect(slot.earliest).toBeLessThanOrEqual(slot.latest);
+    }
+    expect(waits.map(Math.round)).toEqual([20, 25, 30]);
+    expect(() => t.store.takeGranted()).toThrow(/without a slot/);
+    expect(t.store.stats()).toMatchObject({ booked: 3, stale: 0, ratePerSecond: 200 });
+  });
+
+  it('drops slots gone stale beyond the tolerance instead of handing them out late', async () => {
+    const t = setup(() => Promise.resolve(reply(0, { granted: 3 })));
+    t.setQueued(3);
+    await t.store.__register__();
+    await vi.advanceTimersByTimeAsync(0);
+    t.setQueued(0);
+    vi.advanceTimersByTime(TOLERANCE + 15);
+    expect(await t.store.__register__()).toEqual({ success: false });
+    expect(t.store.stats().stale).toBe(3);
+  });
+
+  it('asks the ledger again when the fleet’s next slot enters the lead, not before', async () => {
+    const t = setup(() => Promise.resolve(reply(0, { granted: 2, spacingMs: 40 })));
+    t.setQueued(10);
+    await t.store.__register__();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.ledger.book).toHaveBeenCalledTimes(1);
+    // Next free slot: 80 ms away; it enters the 50 ms lead in 30 ms.
+    await vi.advanceTimersByTimeAsync(25);
+    expect(t.ledger.book).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(t.ledger.book).toHaveBeenCalledTimes(2);
+  });
+
+  it('rides out failed bookings: logs the episode once, retries with backoff, logs the recovery; jobs only wait', async () => {
+    let failures = 2;
+    const t = setup(() => (failures-- > 0 ? Promise.reject(new Error("OOM command not allowed when used memory > 'maxmemory'.")) : Promise.resolve(reply(0, { granted: 1 }))));
+    t.setQueued(1);
+    expect((await t.store.__register__()).success).toBe(false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.ledger.book).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(t.ledger.book).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(t.ledger.book).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(t.ledger.book).toHaveBeenCalledTimes(3);
+    expect(t.drain).toHaveBeenCalledOnce();
+    expect(messages(t).filter((m) => m.startsWith('SHARED LIMITER cannot book'))).toHaveLength(1);
+    expect(t.log.lines().find((l) => String(l['msg']).startsWith('SHARED LIMITER cannot book'))?.['reason']).toMatch(/^Redis is full/);
+    expect(messages(t)).toContain('shared limiter books call slots again');
+    expect(t.store.stats().bookingErrors).toBe(2);
+  });
+
+  it('counts and logs a lost state only when it had booked from the one that is gone', async () => {
+    const replies = [reply(0, { granted: 1, healed: 'missing', epoch: 'e1' }), reply(0, { granted: 1, epoch: 'e1' }), reply(0, { granted: 1, healed: 'missing', epoch: 'e2' })];
+    const t = setup(() => Promise.resolve(replies.shift() ?? reply(0, { granted: 1, epoch: 'e2' })));
+    for (let i = 0; i < 3; i += 1) {
+      t.setQueued(1);
+      await t.store.__register__();
+      await vi.advanceTimersByTimeAsync(0);
+      expect((await t.store.__register__()).success).toBe(true);
+      t.store.takeGranted();
+    }
+    expect(t.store.stats().recoveries).toEqual({ missing: 1, unreadable: 0, clock: 0 });
+    expect(messages(t).filter((m) => m.startsWith('SHARED LIMITER state was gone'))).toHaveLength(1);
+    expect(messages(t)).toContain('shared limiter state created in Redis');
+  });
+});
