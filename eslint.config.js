@@ -17,6 +17,22 @@ export default tseslint.config(
     },
   },
   {
+    // Why: src/commonjs/bullmq.ts. Types may still be imported from the packages (erased).
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['bullmq', 'ioredis'].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: `use src/commonjs/${name}.ts: an import of this CommonJS package costs every command's start a scan of its re-exports`,
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', setTimeout: 'readonly', console: 'readonly', URL: 'readonly' } },
