@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['test/global-setup.ts', 'test/build-dist.ts'],
     testTimeout: 60_000,
     hookTimeout: 30_000,
     // Integration tests spawn worker processes and private Redis servers; on a 2-core

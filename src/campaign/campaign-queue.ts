@@ -1,4 +1,5 @@
-import { Queue, type JobSchedulerTemplateOptions } from 'bullmq';
+import type { JobSchedulerTemplateOptions, Queue } from 'bullmq';
+import { bullmq } from '../commonjs/bullmq.js';
 import type { RedisClient } from '../redis/redis-client.js';
 import type { CampaignRunKind } from './campaign.js';
 import { ignoreRelayedConnectionErrors } from '../queue/seed-queue.js';
@@ -27,7 +28,7 @@ export const RUN_JOB_OPTIONS: JobSchedulerTemplateOptions = {
 
 /** Same connection and prefix as the seed queue, so it shares its cluster slot. */
 export function openCampaignQueue(redis: RedisClient, prefix: string): CampaignQueue {
-  const queue = new Queue<CampaignJobData>(CAMPAIGN_QUEUE_NAME, { connection: redis, prefix });
+  const queue = new bullmq.Queue<CampaignJobData>(CAMPAIGN_QUEUE_NAME, { connection: redis, prefix });
   ignoreRelayedConnectionErrors(queue);
   return queue;
 }

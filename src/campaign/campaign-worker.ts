@@ -1,4 +1,5 @@
-import { Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
+import { bullmq } from '../commonjs/bullmq.js';
 import type { RedisClient } from '../redis/redis-client.js';
 import type { Logger } from '../log/logger.js';
 import { seedJobOptions, type RetrySettings } from '../queue/job-options.js';
@@ -44,7 +45,7 @@ export async function startCampaignWorker(q: CampaignWorkerDeps, o: CampaignWork
     jobOptions: seedJobOptions(q.config),
     logger,
   });
-  const worker = new Worker(CAMPAIGN_QUEUE_NAME, processor, {
+  const worker = new bullmq.Worker(CAMPAIGN_QUEUE_NAME, processor, {
     connection: q.redis,
     prefix: q.config.keyPrefix,
     concurrency: o.concurrency ?? 1,

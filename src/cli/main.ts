@@ -1,35 +1,28 @@
 import { isSeederError } from '../errors/seeder-error.js';
-import { campaignCommand, CAMPAIGN_USAGE } from './commands/campaign-command.js';
-import { dlqCommand, DLQ_USAGE } from './commands/dlq-command.js';
-import { enqueueCommand, ENQUEUE_USAGE } from './commands/enqueue-command.js';
-import { mockApiCommand, MOCK_API_USAGE } from './commands/mock-api-command.js';
-import { rateCommand, RATE_USAGE } from './commands/rate-command.js';
-import { runCommand, RUN_USAGE } from './commands/run-command.js';
-import { serveCommand, SERVE_USAGE } from './commands/serve-command.js';
-import { statusCommand, STATUS_USAGE } from './commands/status-command.js';
-import { workerCommand, WORKER_USAGE } from './commands/worker-command.js';
+import { COMMAND_HELP, isCommandName, type CommandName } from './command-help.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 
-interface Command {
-  readonly run: (args: readonly string[]) => Promise<number>;
-  readonly usage: string;
-  readonly summary: string;
-}
+type CommandRun = (args: readonly string[]) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  run: { run: runCommand, usage: RUN_USAGE, summary: 'enqueue a job file, work it off in this process, print a report' },
-  enqueue: { run: enqueueCommand, usage: ENQUEUE_USAGE, summary: 'validate a job file and add its jobs to the queue' },
-  worker: { run: workerCommand, usage: WORKER_USAGE, summary: 'work the queue until SIGTERM/SIGINT (start as many as you like)' },
-  status: { run: statusCommand, usage: STATUS_USAGE, summary: 'waiting, active, delayed, completed and dead-letter counts' },
-  dlq: { run: dlqCommand, usage: DLQ_USAGE, summary: 'list, replay or purge dead letters' },
-  serve: { run: serveCommand, usage: SERVE_USAGE, summary: 'HTTP API, Tencent callbacks, /metrics and /admin (with --with-workers, work the queue too)' },
-  rate: { run: rateCommand, usage: RATE_USAGE, summary: "show or change the fleet's shared rate while it runs (set N overrides RATE_LIMIT_PER_SECOND)" },
-  campaign: { run: campaignCommand, usage: CAMPAIGN_USAGE, summary: 'add, list, pause, resume, remove, report or sync campaigns that re-add robots on a schedule' },
-  'mock-api': { run: mockApiCommand, usage: MOCK_API_USAGE, summary: 'start the built-in stand-in for the Tencent API' },
+/**
+ * Each command's module is imported only when that command runs: together they pull in fastify,
+ * bull-board, prom-client, the worker and the campaign machinery, which `--help` or `status`
+ * would otherwise load (and wait for) on every start.
+ */
+const LOAD_COMMAND: Readonly<Record<CommandName, () => Promise<CommandRun>>> = {
+  run: async () => (await import('./commands/run-command.js')).runCommand,
+  enqueue: async () => (await import('./commands/enqueue-command.js')).enqueueCommand,
+  worker: async () => (await import('./commands/worker-command.js')).workerCommand,
+  status: async () => (await import('./commands/status-command.js')).statusCommand,
+  dlq: async () => (await import('./commands/dlq-command.js')).dlqCommand,
+  serve: async () => (await import('./commands/serve-command.js')).serveCommand,
+  rate: async () => (await import('./commands/rate-command.js')).rateCommand,
+  campaign: async () => (await import('./commands/campaign-command.js')).campaignCommand,
+  'mock-api': async () => (await import('./commands/mock-api-command.js')).mockApiCommand,
 };
 
 function help(): string {
-  const rows = Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`);
+  const rows = Object.values(COMMAND_HELP).map((c) => `  ${c.usage}\n      ${c.summary}`);
   return `robot-seeder: seed robot accounts into Tencent Cloud Chat live rooms at the full API rate\n\nCommands:\n${rows.join('\n')}\n\nEvery command takes --redis-url URL and --log-level LEVEL; configuration is read from the environment (see README.md).\n`;
 }
 
@@ -40,17 +33,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(help());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
+  if (!isCommandName(name)) {
     process.stderr.write(`robot-seeder: unknown command ${JSON.stringify(name)}\n\n${help()}`);
     return EXIT.usage;
   }
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`usage: ${command.usage}\n  ${command.summary}\n`);
+    const { usage, summary } = COMMAND_HELP[name];
+    process.stdout.write(`usage: ${usage}\n  ${summary}\n`);
     return EXIT.ok;
   }
   try {
-    return await command.run(args);
+    const run = await LOAD_COMMAND[name]();
+    return await run(args);
   } catch (err) {
     if (isSeederError(err)) {
       process.stderr.write(`robot-seeder ${name}: ${err.message}\n${err.hint === undefined ? '' : `  hint: ${err.hint}\n`}`);

@@ -1,4 +1,5 @@
-import { Queue, type Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
+import { bullmq } from '../commonjs/bullmq.js';
 import type { RedisClient } from '../redis/redis-client.js';
 import { DEAD_LETTER_QUEUE_NAME } from '../queue/queue-names.js';
 import { parseSeedJobData, type SeedJobData } from '../queue/seed-job.js';
@@ -26,7 +27,7 @@ export class DeadLetterStore {
   #reconciles = 0;
 
   constructor(redis: RedisClient, prefix: string, seed: SeedQueue) {
-    this.queue = new Queue<DeadLetterEntry>(DEAD_LETTER_QUEUE_NAME, { connection: redis, prefix });
+    this.queue = new bullmq.Queue<DeadLetterEntry>(DEAD_LETTER_QUEUE_NAME, { connection: redis, prefix });
     ignoreRelayedConnectionErrors(this.queue);
     this.#seed = seed;
   }

@@ -1,4 +1,5 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { bullmq } from '../commonjs/bullmq.js';
 import type { RedisClient } from '../redis/redis-client.js';
 import { SEED_QUEUE_NAME } from './queue-names.js';
 import type { SeedJobData } from './seed-job.js';
@@ -7,7 +8,7 @@ export type SeedQueue = Queue<SeedJobData>;
 
 /** `prefix` should be a hash tag (`{robot-seeder}`) so every key shares one Redis Cluster slot. */
 export function openSeedQueue(redis: RedisClient, prefix: string): SeedQueue {
-  const queue = new Queue<SeedJobData>(SEED_QUEUE_NAME, { connection: redis, prefix });
+  const queue = new bullmq.Queue<SeedJobData>(SEED_QUEUE_NAME, { connection: redis, prefix });
   ignoreRelayedConnectionErrors(queue);
   return queue;
 }

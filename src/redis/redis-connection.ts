@@ -1,4 +1,5 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { ioredis } from '../commonjs/ioredis.js';
 import { SeederError } from '../errors/seeder-error.js';
 import { redactUrl } from '../config/redact-url.js';
 import type { RedisClient } from './redis-client.js';
@@ -30,9 +31,9 @@ export function createRedis(url: string, role: ConnectionRole, o: RedisConnectio
     role === 'worker'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true }
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, ...(role === 'producer' ? { disconnectTimeout: 200 } : {}) };
-  if (!o.cluster) return new Redis(url, { lazyConnect, ...base, retryStrategy: reconnect });
+  if (!o.cluster) return new ioredis.Redis(url, { lazyConnect, ...base, retryStrategy: reconnect });
   const u = new URL(url);
-  return new Cluster([{ host: u.hostname, port: u.port === '' ? 6379 : Number(u.port) }], {
+  return new ioredis.Cluster([{ host: u.hostname, port: u.port === '' ? 6379 : Number(u.port) }], {
     lazyConnect,
     enableOfflineQueue: role === 'worker',
     clusterRetryStrategy: reconnect,

@@ -1,4 +1,5 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
+import { bullmq } from '../commonjs/bullmq.js';
 import type { Logger } from '../log/logger.js';
 import type { CallOutcome, RobotsApi } from '../tencent/call-outcome.js';
 import type { UserSigSource } from '../tencent/user-sig-source.js';
@@ -38,7 +39,7 @@ export class TransientCallError extends Error {
 export function createSeedProcessor(deps: SeedProcessorDeps) {
   return async function processSeedJob(job: Job, token?: string): Promise<SeedResult> {
     const data = readJobData(job);
-    if (data.verdict !== undefined) throw new UnrecoverableError(describeVerdict(data.verdict));
+    if (data.verdict !== undefined) throw new bullmq.UnrecoverableError(describeVerdict(data.verdict));
     const log = deps.logger.child({ jobId: job.id, groupId: data.groupId });
     const skipped = (await deps.skip?.(data)) ?? null;
     if (skipped !== null) {
@@ -54,7 +55,7 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
       const verdict: JobVerdict = { errorCode: outcome.errorCode, errorInfo: outcome.errorInfo + note };
       await job.updateData({ ...data, batchSize, doneCount: done, verdict } satisfies SeedJobData);
       log.info({ errorCode: verdict.errorCode, requestId: outcome.requestId }, 'final answer; the job goes to the dead letters');
-      throw new UnrecoverableError(describeVerdict(verdict));
+      throw new bullmq.UnrecoverableError(describeVerdict(verdict));
     };
 
     while (done < data.robots.length) {
@@ -91,7 +92,7 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
             if (data.refusedSince === undefined) await job.updateData({ ...data, batchSize, doneCount: done, refusedSince: since });
           }
           await job.moveToDelayed(Date.now() + withJitter(deps.slowDownDelayMs), token);
-          throw new DelayedError();
+          throw new bullmq.DelayedError();
         }
         case 'retry':
           if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await fail(outcome, ' (attempts used up)');
@@ -109,7 +110,7 @@ function readJobData(job: Job): SeedJobData {
   try {
     return parseSeedJobData(job.data);
   } catch (err) {
-    throw new UnrecoverableError(`unreadable job data: ${err instanceof Error ? err.message : String(err)}`);
+    throw new bullmq.UnrecoverableError(`unreadable job data: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

@@ -1,4 +1,5 @@
-import { MetricsTime, Worker, type Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
+import { bullmq } from '../commonjs/bullmq.js';
 import type { RedisClient } from '../redis/redis-client.js';
 import type { Logger } from '../log/logger.js';
 import type { DeadLetterStore } from '../dead-letter/dead-letter-store.js';
@@ -38,11 +39,11 @@ export interface SeedWorker {
 }
 
 /** Keeps a week of per-minute points; `meta.count` is the all-time completed count `status` reports. */
-const METRICS_POINTS = MetricsTime.ONE_WEEK;
+const METRICS_POINTS = bullmq.MetricsTime.ONE_WEEK;
 
 export async function startSeedWorker(o: SeedWorkerOptions, events: SeedWorkerEvents = {}): Promise<SeedWorker> {
   const log = o.logger;
-  const worker = new Worker(SEED_QUEUE_NAME, o.processor, {
+  const worker = new bullmq.Worker(SEED_QUEUE_NAME, o.processor, {
     connection: o.redis,
     prefix: o.prefix,
     concurrency: o.concurrency,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** The production entry point: it runs the compiled dist/, which test/build-dist.ts brings up to date before any test. */
 export const BIN = fileURLToPath(new URL('../../bin/robot-seeder.js', import.meta.url));
 
 export interface CliResult {

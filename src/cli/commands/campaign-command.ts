@@ -14,6 +14,7 @@ import { COMMON_FLAGS, createCliContext, type CliContext } from '../cli-context.
 import { EXIT } from '../exit-codes.js';
 import { formatFlag } from '../format-flag.js';
 import { jobFileRooms } from '../job-file-rooms.js';
+import { CAMPAIGN_USAGE } from '../command-help.js';
 
 const USAGES = {
   add: 'robot-seeder campaign add NAME --file FILE (--cron EXPR [--tz ZONE] | --every DURATION | --at TIME) [--remove-at TIME] [--replace] [--format jsonl|csv] [--json]',
@@ -25,10 +26,6 @@ const USAGES = {
   sync: 'robot-seeder campaign sync [DIR|FILE] [--json]',
 } as const;
 type Action = keyof typeof USAGES;
-
-export const CAMPAIGN_USAGE =
-  'robot-seeder campaign add NAME --file FILE (--cron EXPR [--tz ZONE] | --every DURATION | --at TIME) [--remove-at TIME] [--replace]\n' +
-  '      | list | pause|resume|remove NAME | report NAME | sync [DIR|FILE]   (each takes --json)';
 
 const OPTIONS = {
   ...COMMON_FLAGS,

@@ -4,8 +4,7 @@ import type { DeadLetterEntry } from '../../dead-letter/dead-letter-entry.js';
 import { errorCodeFlag, parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-
-export const DLQ_USAGE = 'robot-seeder dlq list|replay|purge [--code N|none] [--json]';
+import { DLQ_USAGE } from '../command-help.js';
 
 /** `dlq list|replay|purge`: inspect and act on dead letters, optionally of one error code. */
 export async function dlqCommand(args: readonly string[]): Promise<number> {

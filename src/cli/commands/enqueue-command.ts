@@ -5,8 +5,7 @@ import { enqueueFile, type EnqueueSummary } from '../enqueue-file.js';
 import { describeProblems } from '../job-file-intake.js';
 import { EXIT } from '../exit-codes.js';
 import { enqueueFileOptions, FILE_FLAGS } from '../file-flags.js';
-
-export const ENQUEUE_USAGE = 'robot-seeder enqueue FILE [--json] [--skip-invalid] [--format jsonl|csv] [--remove]';
+import { ENQUEUE_USAGE } from '../command-help.js';
 
 /** `enqueue FILE`: validate a job file and put its jobs in the seed queue. */
 export async function enqueueCommand(args: readonly string[]): Promise<number> {

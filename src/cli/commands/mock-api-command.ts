@@ -5,9 +5,7 @@ import { integerFlag, parseCommandArgs } from '../cli-args.js';
 import { EXIT } from '../exit-codes.js';
 import { SeederError } from '../../errors/seeder-error.js';
 import { onShutdownSignals } from '../shutdown-signals.js';
-
-export const MOCK_API_USAGE =
-  'robot-seeder mock-api [--port N] [--host H] [--rate N] [--latency-ms MIN-MAX] [--log-level L]   (uses TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN)';
+import { MOCK_API_USAGE } from '../command-help.js';
 
 /** `mock-api`: the built-in stand-in for Tencent's REST API, for dry runs and the demo. */
 export async function mockApiCommand(args: readonly string[]): Promise<number> {

@@ -4,9 +4,8 @@ import { SlotLedger, type LedgerState } from '../../limiter/slot-ledger.js';
 import { connectRedis, createRedis } from '../../redis/redis-connection.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
+import { RATE_USAGE } from '../command-help.js';
 import { EXIT } from '../exit-codes.js';
-
-export const RATE_USAGE = 'robot-seeder rate show|set N|reset [--json]   (uses TIM_SDKAPPID)';
 
 /**
  * `rate`: the fleet's shared rate for the app, read or changed while it runs. `set N` makes N the

@@ -12,8 +12,7 @@ import { enqueueFileOptions, FILE_FLAGS } from '../file-flags.js';
 import { ProgressBar } from '../progress-bar.js';
 import { buildRunReport, describeRunReport } from '../run-report.js';
 import { onShutdownSignals } from '../shutdown-signals.js';
-
-export const RUN_USAGE = 'robot-seeder run FILE [--json] [--skip-invalid] [--format jsonl|csv] [--remove] [--concurrency N]';
+import { RUN_USAGE } from '../command-help.js';
 
 /** `run FILE`: the one-shot main job: enqueue, work it off in this process, report, exit. */
 export async function runCommand(args: readonly string[]): Promise<number> {

@@ -12,8 +12,7 @@ import { integerFlag, parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { onShutdownSignals } from '../shutdown-signals.js';
-
-export const SERVE_USAGE = 'robot-seeder serve [--with-workers] [--port N] [--host H]';
+import { SERVE_USAGE } from '../command-help.js';
 
 /**
  * `serve`: the HTTP API, Tencent callbacks, /metrics and /admin until SIGTERM/SIGINT; with

@@ -2,8 +2,7 @@ import { openQueueRuntime } from '../../app/queue-runtime.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
-
-export const STATUS_USAGE = 'robot-seeder status [--json]';
+import { STATUS_USAGE } from '../command-help.js';
 
 /** `status`: the queue's figures; with --json one object of integers (a contract). */
 export async function statusCommand(args: readonly string[]): Promise<number> {

@@ -4,8 +4,7 @@ import { integerFlag, parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { onShutdownSignals } from '../shutdown-signals.js';
-
-export const WORKER_USAGE = 'robot-seeder worker [--concurrency N]';
+import { WORKER_USAGE } from '../command-help.js';
 
 /** `worker`: works the seed queue and fires campaign runs until SIGTERM/SIGINT; the first drains, a second forces. */
 export async function workerCommand(args: readonly string[]): Promise<number> {
