@@ -23,7 +23,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: ['bullmq', 'ioredis'].map((name) => ({
+          paths: ['bullmq', 'ioredis', 'undici'].map((name) => ({
             name,
             allowTypeImports: true,
             message: `use src/commonjs/${name}.ts: an import of this CommonJS package costs every command's start a scan of its re-exports`,

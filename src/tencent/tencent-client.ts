@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Pool, request } from '../commonjs/undici.js';
 import { SeederError } from '../errors/seeder-error.js';
 import type { Logger } from '../log/logger.js';
 import type { RobotCommand } from '../domain/robot-command.js';
@@ -68,9 +69,9 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
     };
   }
 
-  async function exchange(request: Dispatcher.RequestOptions): Promise<ClassifiedOutcome> {
+  async function exchange(call: Dispatcher.RequestOptions): Promise<ClassifiedOutcome> {
     try {
-      const { statusCode, body } = await pool.request(request);
+      const { statusCode, body } = await request(pool, call);
       // Read the whole body even for errors: an unread body holds its connection.
       return classifyAnswer(statusCode, await body.text());
     } catch (err) {
@@ -81,11 +82,11 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
   return {
     prepare(command, groupId, robots): PreparedCall {
       const sig = userSig.current();
-      const request = requestOptions(command, groupId, robots, sig);
+      const options = requestOptions(command, groupId, robots, sig);
       return {
         async send(): Promise<CallOutcome> {
           const startedMs = performance.now();
-          const classified = request === null ? UNKNOWN_COMMAND : await exchange(request);
+          const classified = options === null ? UNKNOWN_COMMAND : await exchange(options);
           const outcome: CallOutcome = {
             ...classified,
             // Tencent's ErrorInfo is free text from outside: make sure it cannot carry our UserSig on.
