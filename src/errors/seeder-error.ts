@@ -10,7 +10,6 @@ export type SeederErrorCode =
   | 'INPUT_UNREADABLE'
   | 'USAGE'
   | 'REDIS_UNAVAILABLE'
-  | 'LIMITER_STALLED'
   | 'NOT_FOUND';
 
 export class SeederError extends Error {
