@@ -35,14 +35,13 @@ export async function deleteKeys(prefix: string, url = TEST_REDIS_URL): Promise<
   const redis = new Redis(url);
   let deleted = 0;
   try {
-    for (const pattern of [`${prefix}*`, `b_${prefix}*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern.replace(/[{}[\]]/g, '\\$&'), 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) deleted += await redis.del(...keys);
-      } while (cursor !== '0');
-    }
+    const pattern = `${prefix}*`.replace(/[{}[\]]/g, '\\$&');
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
   } finally {
     redis.disconnect();
   }
