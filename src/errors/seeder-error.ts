@@ -11,7 +11,9 @@ export type SeederErrorCode =
   | 'USAGE'
   | 'REDIS_UNAVAILABLE'
   | 'LIMITER_STALLED'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  /** Stopped by SIGINT/SIGTERM before the work was done; the message says how far it got. */
+  | 'INTERRUPTED';
 
 export class SeederError extends Error {
   override readonly name = 'SeederError';

@@ -13,7 +13,7 @@ import { ProgressBar } from '../progress-bar.js';
 import { buildRunReport, describeRunReport } from '../run-report.js';
 import { onShutdownSignals } from '../shutdown-signals.js';
 
-export const RUN_USAGE = 'robot-seeder run FILE [--json] [--skip-invalid] [--format jsonl|csv] [--remove] [--concurrency N]';
+export const RUN_USAGE = 'robot-seeder run FILE|- [--json] [--skip-invalid] [--format jsonl|csv] [--remove] [--concurrency N]';
 
 /** `run FILE`: the one-shot main job: enqueue, work it off in this process, report, exit. */
 export async function runCommand(args: readonly string[]): Promise<number> {
@@ -22,7 +22,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     { ...COMMON_FLAGS, ...FILE_FLAGS, concurrency: { type: 'string' } },
     RUN_USAGE,
   );
-  const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file)', RUN_USAGE);
+  const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file, or - for standard input)', RUN_USAGE);
   integerFlag('concurrency', values.concurrency, 1, 10_000);
   const ctx = createCliContext(values, { tencent: true });
   const q = await openQueueRuntime(ctx.config, ctx.logger, 'worker');

@@ -1,0 +1,95 @@
+import type { JobsOptions } from 'bullmq';
+import type { PlannedJob } from './plan-jobs.js';
+import { SEED_JOB_NAME } from './seed-job.js';
+import type { SeedQueue } from './seed-queue.js';
+
+/** Jobs per `addBulk` call: BullMQ's own examples use 1,000. */
+export const DEFAULT_CHUNK_JOBS = 1000;
+/**
+ * `addBulk` calls in flight at once. One call at a time leaves Redis idle while this process
+ * builds the next chunk and this process idle while Redis runs the last; BENCHMARKS.md has the
+ * depths measured (whole `enqueue` processes, 100,000 lines).
+ */
+export const DEFAULT_WRITE_DEPTH = 4;
+
+export interface WriteJobsOptions {
+  readonly jobOptions: JobsOptions;
+  /**
+   * Jobs per `addBulk` call, default 1000. The jobs of one request never straddle two calls,
+   * so a call carries more only when one request alone has more jobs.
+   */
+  readonly chunkSize?: number;
+  /** `addBulk` calls in flight at once, default DEFAULT_WRITE_DEPTH. */
+  readonly depth?: number;
+  /** Called after each call Redis acknowledged, with the running totals. */
+  readonly onProgress?: (progress: EnqueueProgress) => void;
+  /** Stops sending: the calls in flight are awaited, then the signal's reason is thrown. */
+  readonly signal?: AbortSignal;
+}
+
+/** What is certainly in Redis: only acknowledged `addBulk` calls count. */
+export interface EnqueueProgress {
+  /** Requests (input lines) whose jobs were all acknowledged. */
+  readonly requests: number;
+  /** Jobs acknowledged (a request of more robots than one call takes is several jobs). */
+  readonly jobs: number;
+}
+
+interface Chunk {
+  readonly jobs: PlannedJob[];
+  requests: number;
+}
+
+/**
+ * Writes the jobs of each request (one element of `requests`) to the seed queue with BullMQ's
+ * `addBulk`, several calls in flight at once. When a call fails, no further call is started,
+ * the ones in flight are awaited, and the first error is thrown: by then `onProgress` has
+ * reported every acknowledged call and nothing else, so a caller can say truthfully how far it
+ * got. Job ids are deterministic, so writing the same requests again adds nothing twice.
+ */
+export async function writeJobs(
+  queue: SeedQueue,
+  requests: AsyncIterable<readonly PlannedJob[]> | Iterable<readonly PlannedJob[]>,
+  o: WriteJobsOptions,
+): Promise<EnqueueProgress> {
+  const chunkSize = o.chunkSize ?? DEFAULT_CHUNK_JOBS;
+  const depth = o.depth ?? DEFAULT_WRITE_DEPTH;
+  const inFlight = new Set<Promise<void>>();
+  let done: EnqueueProgress = { requests: 0, jobs: 0 };
+  let failure: { readonly err: unknown } | undefined;
+  const stopped = (): boolean => failure !== undefined || o.signal?.aborted === true;
+
+  const send = async (chunk: Chunk): Promise<void> => {
+    const call = queue
+      .addBulk(chunk.jobs.map((j) => ({ name: SEED_JOB_NAME, data: j.data, opts: { ...o.jobOptions, jobId: j.jobId } })))
+      .then(
+        () => {
+          done = { requests: done.requests + chunk.requests, jobs: done.jobs + chunk.jobs.length };
+          o.onProgress?.(done);
+        },
+        (err: unknown) => {
+          failure ??= { err };
+        },
+      )
+      .finally(() => inFlight.delete(call));
+    inFlight.add(call);
+    while (inFlight.size >= depth) await Promise.race(inFlight);
+  };
+
+  let chunk: Chunk = { jobs: [], requests: 0 };
+  for await (const jobs of requests) {
+    if (stopped()) break;
+    if (chunk.jobs.length > 0 && chunk.jobs.length + jobs.length > chunkSize) {
+      await send(chunk);
+      chunk = { jobs: [], requests: 0 };
+    }
+    // Not push(...jobs): a line of a million robots at one robot a call would overflow the arguments.
+    for (const job of jobs) chunk.jobs.push(job);
+    chunk.requests += 1;
+  }
+  if (!stopped() && chunk.jobs.length > 0) await send(chunk);
+  await Promise.all(inFlight);
+  if (failure !== undefined) throw failure.err;
+  o.signal?.throwIfAborted();
+  return done;
+}
