@@ -6,9 +6,7 @@ import { SpoolBuffer } from './spool-buffer.js';
 export interface BufferJobFileOptions<T> extends ReadJobFileOptions {
   /** What a valid line is kept as (for `enqueue`, the jobs it becomes). */
   readonly plan: (request: SeedRequest) => T;
-  /** Estimated heap bytes of a kept record, counted against `memoryBytes`. */
-  readonly sizeOf: (record: T) => number;
-  /** Records are kept in memory up to this many estimated bytes, the rest in a temporary spool file. */
+  /** Records are kept in memory up to this many bytes of their JSON text, the rest in a temporary spool file. */
   readonly memoryBytes: number;
   /**
    * True when the caller refuses a file with any invalid line: from the first one on, nothing
@@ -44,8 +42,7 @@ export async function bufferJobFile<T>(path: string, o: BufferJobFileOptions<T>)
         await records.close();
         continue;
       }
-      const record = o.plan(request);
-      await records.push(record, o.sizeOf(record));
+      await records.push(o.plan(request));
     }
     if (refused()) await records.close();
   } catch (err) {

@@ -7,7 +7,6 @@ import type { IntakeTally, LineProblem } from '../input/job-file-intake.js';
 import { jobFileLabel } from '../input/job-file-source.js';
 import type { InputFormat } from '../input/read-job-file.js';
 import { planJobs } from './plan-jobs.js';
-import { plannedJobsBytes } from './planned-job-bytes.js';
 import type { SeedQueue } from './seed-queue.js';
 import { writeJobs, type EnqueueProgress } from './write-jobs.js';
 
@@ -21,7 +20,7 @@ export interface EnqueueJobFileOptions {
   readonly maxRobotsPerLine: number;
   readonly maxRobotsPerCall: number;
   readonly jobOptions: JobsOptions;
-  /** Planned jobs kept in memory up to this many estimated bytes; the rest wait in a temporary spool file. */
+  /** Planned jobs kept in memory up to this many bytes (of their JSON text); the rest wait in a temporary spool file. */
   readonly memoryBytes: number;
   /** `addBulk` calls in flight at once; default DEFAULT_WRITE_DEPTH. */
   readonly depth?: number;
@@ -63,7 +62,6 @@ export async function enqueueJobFile(seed: SeedQueue, o: EnqueueJobFileOptions):
     maxRobotsPerLine: o.maxRobotsPerLine,
     signal: o.signal,
     plan: (request) => planJobs(o.command, request, o.maxRobotsPerCall),
-    sizeOf: plannedJobsBytes,
     memoryBytes: o.memoryBytes,
     refuseInvalid: !o.skipInvalid,
     onLine: (tally) => o.onRead?.(tally, false),

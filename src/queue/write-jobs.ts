@@ -35,6 +35,9 @@ export interface EnqueueProgress {
   readonly jobs: number;
 }
 
+/** Where jobs go: the seed queue (tests give a stand-in). */
+export type JobSink = Pick<SeedQueue, 'addBulk'>;
+
 interface Chunk {
   readonly jobs: PlannedJob[];
   requests: number;
@@ -48,7 +51,7 @@ interface Chunk {
  * got. Job ids are deterministic, so writing the same requests again adds nothing twice.
  */
 export async function writeJobs(
-  queue: SeedQueue,
+  queue: JobSink,
   requests: AsyncIterable<readonly PlannedJob[]> | Iterable<readonly PlannedJob[]>,
   o: WriteJobsOptions,
 ): Promise<EnqueueProgress> {
