@@ -8,7 +8,7 @@
  *
  *   node bench/baseline-addbulk.mjs FILE PREFIX
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Queue } from 'bullmq';
@@ -16,10 +16,8 @@ import { Redis } from 'ioredis';
 
 /** Copied from seedJobId in src/queue/plan-jobs.ts (add_robots only): the same ids, with no build step. */
 function seedJobId(groupId, robots) {
-  const hash = createHash('sha256');
-  hash.update(groupId);
-  for (const robot of [...robots].sort()) hash.update('\0').update(robot);
-  return `add-${hash.digest('hex').slice(0, 32)}`;
+  const digest = hash('sha256', [groupId, ...[...robots].sort()].join('\0'));
+  return `add-${digest.slice(0, 32)}`;
 }
 
 /** seedJobOptions of src/queue/job-options.ts with the default JOB_ATTEMPTS and BACKOFF_DELAY_MS. */
