@@ -77,8 +77,8 @@ export async function enqueueJobFile(seed: SeedQueue, o: EnqueueJobFileOptions):
     }
     written = await writeJobs(seed, intake.records.drain(), {
       jobOptions: o.jobOptions,
-      ...(o.depth === undefined ? {} : { depth: o.depth }),
-      ...(o.signal === undefined ? {} : { signal: o.signal }),
+      depth: o.depth,
+      signal: o.signal,
       onProgress: (p) => {
         written = p;
         o.onWritten?.(p, tally.valid);

@@ -80,18 +80,22 @@ export async function writeJobs(
   };
 
   let chunk: Chunk = { jobs: [], requests: 0 };
-  for await (const jobs of requests) {
-    if (stopped()) break;
-    if (chunk.jobs.length > 0 && chunk.jobs.length + jobs.length > chunkSize) {
-      await send(chunk);
-      chunk = { jobs: [], requests: 0 };
+  try {
+    for await (const jobs of requests) {
+      if (stopped()) break;
+      if (chunk.jobs.length > 0 && chunk.jobs.length + jobs.length > chunkSize) {
+        await send(chunk);
+        chunk = { jobs: [], requests: 0 };
+      }
+      // Not push(...jobs): a line of a million robots at one robot a call would overflow the arguments.
+      for (const job of jobs) chunk.jobs.push(job);
+      chunk.requests += 1;
     }
-    // Not push(...jobs): a line of a million robots at one robot a call would overflow the arguments.
-    for (const job of jobs) chunk.jobs.push(job);
-    chunk.requests += 1;
+    if (!stopped() && chunk.jobs.length > 0) await send(chunk);
+  } finally {
+    // Also when reading `requests` failed: the progress is final only once nothing is in flight.
+    await Promise.all(inFlight);
   }
-  if (!stopped() && chunk.jobs.length > 0) await send(chunk);
-  await Promise.all(inFlight);
   if (failure !== undefined) throw failure.err;
   o.signal?.throwIfAborted();
   return done;

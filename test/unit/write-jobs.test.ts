@@ -105,6 +105,25 @@ describe('writeJobs', () => {
     expect(progress.at(-1)).toEqual({ requests: 20, jobs: 20 });
   });
 
+  it('when reading the requests fails (the spool), waits for the calls in flight before passing the error on', async () => {
+    const held = new HeldSink();
+    const progress: EnqueueProgress[] = [];
+    function* failing(): Generator<PlannedJob[]> {
+      yield* requests(25);
+      throw new Error('spool unreadable');
+    }
+    const written = writeJobs(held.sink, failing(), { jobOptions: {}, chunkSize: 10, depth: 4, onProgress: (p) => progress.push(p) });
+    await held.waitForCalls(2);
+    let settled = false;
+    void written.catch(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    held.calls[0]?.resolve();
+    held.calls[1]?.resolve();
+    await expect(written).rejects.toThrow('spool unreadable');
+    expect(progress.at(-1)).toEqual({ requests: 20, jobs: 20 });
+  });
+
   it('writes nothing for no requests', async () => {
     const { sink, calls } = recordingSink();
     expect(await writeJobs(sink, [], { jobOptions: {} })).toEqual({ requests: 0, jobs: 0 });
