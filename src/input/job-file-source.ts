@@ -5,7 +5,7 @@ import { isSeederError } from '../errors/seeder-error.js';
 import { directoryJobFileError, unreadableJobFileError } from './job-file-errors.js';
 
 /** The FILE that names standard input: `robot-seeder enqueue - < rooms.jsonl`. */
-export const STDIN_PATH = '-';
+const STDIN_PATH = '-';
 
 /** How messages name a job file: `-` is standard input. */
 export function jobFileLabel(path: string): string {

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,7 @@ async function drained(b: BufferedJobFile<string>): Promise<string[]> {
 }
 
 describe('bufferJobFile', () => {
-  const good = Array.from({ length: 500 }, (_, i) => line(`room-${i}`, 'a', 'b', 'a'));
+  const good = Array.from({ length: 2500 }, (_, i) => line(`room-${i}`, 'a', 'b', 'a'));
 
   it('gives the same records from memory and from the spool, in file order, and removes the spool', async () => {
     const path = await file('good.jsonl', good);
@@ -45,18 +46,18 @@ describe('bufferJobFile', () => {
     const spool = spooled.records.spoolPath ?? '';
     expect(spool).not.toBe('');
     expect(spooled.tally).toEqual(inMemory.tally);
-    expect(inMemory.tally).toMatchObject({ lines: 500, valid: 500, invalid: 0, duplicatesRemoved: 500 });
-    const expected = Array.from({ length: 500 }, (_, i) => `room-${i}:a,b`);
+    expect(inMemory.tally).toMatchObject({ lines: 2500, valid: 2500, invalid: 0, duplicatesRemoved: 2500 });
+    const expected = Array.from({ length: 2500 }, (_, i) => `room-${i}:a,b`);
     expect(await drained(inMemory)).toEqual(expected);
     expect(await drained(spooled)).toEqual(expected);
     await expect(stat(spool)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('refusing invalid files: keeps nothing once a line is bad, and still reads to the end to list every bad line', async () => {
-    const path = await file('bad.jsonl', [...good.slice(0, 200), 'not json', ...good.slice(200), '{"groupId": "x"}']);
+    const path = await file('bad.jsonl', [...good.slice(0, 1200), 'not json', ...good.slice(1200), '{"groupId": "x"}']);
     const b = await read(path, { memoryBytes: 0, refuseInvalid: true });
-    expect(b.tally).toMatchObject({ lines: 502, valid: 500, invalid: 2 });
-    expect(b.tally.problems.map((p) => p.line)).toEqual([201, 502]);
+    expect(b.tally).toMatchObject({ lines: 2502, valid: 2500, invalid: 2 });
+    expect(b.tally.problems.map((p) => p.line)).toEqual([1201, 2502]);
     expect(b.records.spoolPath).toBeUndefined();
     expect(await drained(b)).toEqual([]);
   });
@@ -70,16 +71,21 @@ describe('bufferJobFile', () => {
 
   it('stops when aborted half-way, and leaves no spool file', async () => {
     const path = await file('abort.jsonl', Array.from({ length: 10_000 }, (_, i) => line(`room-${i}`, 'a')));
-    const spools = async (): Promise<string[]> => (await readdir(tmpdir())).filter((f) => f.startsWith(`robot-seeder-spool-${process.pid}-`));
+    const spools = (): string[] => readdirSync(tmpdir()).filter((f) => f.startsWith(`robot-seeder-spool-${process.pid}-`));
     const stop = new AbortController();
     let planned = 0;
+    let spooledBeforeAbort: string[] = [];
     const plan = (r: SeedRequest): string => {
       planned += 1;
-      if (planned === 100) stop.abort();
+      if (planned === 2500) {
+        spooledBeforeAbort = spools();
+        stop.abort();
+      }
       return r.groupId;
     };
     await expect(bufferJobFile(path, { memoryBytes: 0, refuseInvalid: true, signal: stop.signal, plan })).rejects.toMatchObject({ name: 'AbortError' });
     expect(planned).toBeLessThan(10_000);
-    expect(await spools()).toEqual([]);
+    expect(spooledBeforeAbort).toHaveLength(1);
+    expect(spools()).toEqual([]);
   });
 });

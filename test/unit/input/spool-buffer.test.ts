@@ -34,7 +34,6 @@ describe('SpoolBuffer', () => {
     const b = buffer(1_000_000);
     for (let i = 0; i < 100; i += 1) await b.push(rec(i));
     expect(b.spoolPath).toBeUndefined();
-    expect(b.count).toBe(100);
     expect(await drainAll(b)).toEqual(Array.from({ length: 100 }, (_, i) => rec(i)));
   });
 
@@ -57,10 +56,19 @@ describe('SpoolBuffer', () => {
   it('spools everything with a bound of 0, and close() is safe twice', async () => {
     const b = buffer(0);
     await b.push(rec(1));
-    expect(b.spoolPath).toBeDefined();
     expect(await drainAll(b)).toEqual([rec(1)]);
+    expect(b.spoolPath).toBeDefined();
     await b.close();
     await b.close();
+  });
+
+  it('seals a block early when its records are long, so no string grows without bound', async () => {
+    const b = buffer(0);
+    const long = { id: 1, robots: Array.from({ length: 20_000 }, (_, i) => `robot-${i}`) };
+    await b.push(long);
+    // Over 256 Ki characters: sealed (and so spooled) at once, not after 1,000 records.
+    expect(b.spoolPath).toBeDefined();
+    expect(await drainAll(b)).toEqual([long]);
   });
 
   it('refuses a bound that is not a whole number of bytes', () => {
@@ -69,7 +77,7 @@ describe('SpoolBuffer', () => {
 
   it('leaves no file behind when the process exits without closing it', async () => {
     const script = `import { SpoolBuffer } from ${JSON.stringify(new URL('../../../src/input/spool-buffer.ts', import.meta.url).href)};
-      const b = new SpoolBuffer(0); await b.push({ a: 1 }); console.log(b.spoolPath); process.exit(0);`;
+      const b = new SpoolBuffer(0); for (let i = 0; i < 1000; i += 1) await b.push({ a: i }); console.log(b.spoolPath); process.exit(0);`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const path = r.stdout.trim();
