@@ -1,28 +1,29 @@
 import { expectIntegerInRange } from './expect-option.js';
 import { SpoolFile } from './spool-file.js';
 
-/** A block (one JSON array: one string in memory, one line in the spool) is sealed at this many records... */
+/** A block (one string in memory) is sealed at this many records... */
 const BLOCK_RECORDS = 1000;
 /** ...or this many characters, so that records of thousands of robots make no giant strings. */
 const BLOCK_CHARS = 256 * 1024;
 
 /**
- * Records kept in order as JSON text: in memory while the text stays within `memoryBytes`,
+ * Records kept in order as JSON Lines: in memory while the text stays within `memoryBytes`,
  * then (every record after that, so the order holds) in a SpoolFile. So an input of millions
  * of lines is held in bounded memory until it is known to be valid as a whole. Records must
  * survive a JSON round trip (plain objects, arrays, strings, numbers).
  *
- * Text in blocks of BLOCK_RECORDS, not the objects: a 100,000-line file held as objects
- * (~570 bytes each on the heap) cost more in garbage collection than the whole JSON round
- * trip, and so did one small string per record; a block is one string the collector need
- * not look into.
+ * Text, not the objects: a 100,000-line file held as objects (~570 bytes each on the heap)
+ * cost more in garbage collection than the whole JSON round trip. In memory the lines are
+ * kept in blocks of BLOCK_RECORDS (one small string per record cost more collection too), and
+ * parsed back one record at a time (a block parsed whole kept a thousand records alive at once,
+ * which the collector copied).
  */
 export class SpoolBuffer<T> {
   readonly #memoryBytes: number;
   /** The JSON of the records of the block being filled. */
   #block: string[] = [];
   #blockChars = 0;
-  /** Sealed blocks, `[record,record,...]`. */
+  /** Sealed blocks: JSON lines joined by '\n' (JSON.stringify never writes a raw newline). */
   #memory: string[] = [];
   #bytes = 0;
   #spool: SpoolFile | undefined;
@@ -51,10 +52,12 @@ export class SpoolBuffer<T> {
     const memory = this.#memory;
     this.#memory = [];
     this.#bytes = 0;
-    // Both hold only blocks #seal() wrote, so each parses back to an array of T.
-    for (const block of memory) yield* JSON.parse(block) as T[];
+    // Both hold only what push() wrote, so each line parses back to a T.
+    for (const block of memory) {
+      for (const line of block.split('\n')) yield JSON.parse(line) as T;
+    }
     if (this.#spool === undefined) return;
-    for await (const block of this.#spool.lines()) yield* JSON.parse(block) as T[];
+    for await (const line of this.#spool.lines()) yield JSON.parse(line) as T;
   }
 
   /** Drops the records and removes the spool file; safe to call more than once. */
@@ -70,7 +73,7 @@ export class SpoolBuffer<T> {
 
   async #seal(): Promise<void> {
     if (this.#block.length === 0) return;
-    const block = `[${this.#block.join(',')}]`;
+    const block = this.#block.join('\n');
     this.#block = [];
     this.#blockChars = 0;
     if (this.#spool === undefined && this.#bytes + block.length <= this.#memoryBytes) {
@@ -79,6 +82,6 @@ export class SpoolBuffer<T> {
       return;
     }
     this.#spool ??= await SpoolFile.create();
-    await this.#spool.append(block);
+    await this.#spool.appendLines(block);
   }
 }

@@ -21,9 +21,9 @@ export class SpoolFile {
   readonly path: string;
   /** Open for writing until `lines()` starts; undefined after. */
   #handle: FileHandle | undefined;
-  /** Lines appended and not yet written, each followed by its '\n'. */
-  #block: string[] = [];
-  #blockBytes = 0;
+  /** Text appended and not yet written, each piece followed by its '\n'. */
+  #pending: string[] = [];
+  #pendingChars = 0;
   readonly #removeAtExit = (): void => rmSync(this.path, { force: true });
 
   private constructor(path: string, handle: FileHandle) {
@@ -41,12 +41,12 @@ export class SpoolFile {
     return new SpoolFile(path, handle);
   }
 
-  /** Adds one line; `line` must not contain '\n'. */
-  async append(line: string): Promise<void> {
-    this.#block.push(line, '\n');
+  /** Adds lines: `text` is one or more lines joined by '\n', without a last one. */
+  async appendLines(text: string): Promise<void> {
+    this.#pending.push(text, '\n');
     // String length, not bytes: close enough to size a block.
-    this.#blockBytes += line.length + 1;
-    if (this.#blockBytes >= WRITE_BLOCK_BYTES) await this.#flush();
+    this.#pendingChars += text.length + 1;
+    if (this.#pendingChars >= WRITE_BLOCK_BYTES) await this.#flush();
   }
 
   /** The lines appended, in order. Appending ends when reading starts. */
@@ -76,10 +76,10 @@ export class SpoolFile {
   }
 
   async #flush(): Promise<void> {
-    if (this.#block.length === 0 || this.#handle === undefined) return;
-    const text = this.#block.join('');
-    this.#block = [];
-    this.#blockBytes = 0;
+    if (this.#pending.length === 0 || this.#handle === undefined) return;
+    const text = this.#pending.join('');
+    this.#pending = [];
+    this.#pendingChars = 0;
     try {
       await this.#handle.write(text);
     } catch (err) {

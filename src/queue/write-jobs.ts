@@ -6,11 +6,12 @@ import type { SeedQueue } from './seed-queue.js';
 /** Jobs per `addBulk` call: BullMQ's own examples use 1,000. */
 export const DEFAULT_CHUNK_JOBS = 1000;
 /**
- * `addBulk` calls in flight at once. One call at a time leaves Redis idle while this process
- * builds the next chunk and this process idle while Redis runs the last; BENCHMARKS.md has the
- * depths measured (whole `enqueue` processes, 100,000 lines).
+ * `addBulk` calls in flight at once. One at a time leaves Redis idle while this process builds
+ * the next chunk, and this process idle while Redis runs the last. Two overlap them; more only
+ * kept more chunks' BullMQ objects alive for the garbage collector to copy (BENCHMARKS.md has
+ * depths 1 to 8 measured as whole `enqueue` processes).
  */
-export const DEFAULT_WRITE_DEPTH = 4;
+export const DEFAULT_WRITE_DEPTH = 2;
 
 export interface WriteJobsOptions {
   readonly jobOptions: JobsOptions;
@@ -38,8 +39,10 @@ export interface EnqueueProgress {
 /** Where jobs go: the seed queue (tests give a stand-in). */
 export type JobSink = Pick<SeedQueue, 'addBulk'>;
 
+type BulkJob = Parameters<JobSink['addBulk']>[0][number];
+
 interface Chunk {
-  readonly jobs: PlannedJob[];
+  readonly jobs: BulkJob[];
   requests: number;
 }
 
@@ -62,12 +65,13 @@ export async function writeJobs(
   let failure: { readonly err: unknown } | undefined;
   const stopped = (): boolean => failure !== undefined || o.signal?.aborted === true;
 
-  const send = async (chunk: Chunk): Promise<void> => {
+  // Only counts outlive the call here: a chunk's jobs are BullMQ's until it answers.
+  const send = ({ jobs, requests }: Chunk): void => {
     const call = queue
-      .addBulk(chunk.jobs.map((j) => ({ name: SEED_JOB_NAME, data: j.data, opts: { ...o.jobOptions, jobId: j.jobId } })))
+      .addBulk(jobs)
       .then(
         () => {
-          done = { requests: done.requests + chunk.requests, jobs: done.jobs + chunk.jobs.length };
+          done = { requests: done.requests + requests, jobs: done.jobs + jobs.length };
           o.onProgress?.(done);
         },
         (err: unknown) => {
@@ -76,7 +80,6 @@ export async function writeJobs(
       )
       .finally(() => inFlight.delete(call));
     inFlight.add(call);
-    while (inFlight.size >= depth) await Promise.race(inFlight);
   };
 
   let chunk: Chunk = { jobs: [], requests: 0 };
@@ -84,14 +87,14 @@ export async function writeJobs(
     for await (const jobs of requests) {
       if (stopped()) break;
       if (chunk.jobs.length > 0 && chunk.jobs.length + jobs.length > chunkSize) {
-        await send(chunk);
+        send(chunk);
         chunk = { jobs: [], requests: 0 };
+        while (inFlight.size >= depth) await Promise.race(inFlight);
       }
-      // Not push(...jobs): a line of a million robots at one robot a call would overflow the arguments.
-      for (const job of jobs) chunk.jobs.push(job);
+      for (const job of jobs) chunk.jobs.push({ name: SEED_JOB_NAME, data: job.data, opts: { ...o.jobOptions, jobId: job.jobId } });
       chunk.requests += 1;
     }
-    if (!stopped() && chunk.jobs.length > 0) await send(chunk);
+    if (!stopped() && chunk.jobs.length > 0) send(chunk);
   } finally {
     // Also when reading `requests` failed: the progress is final only once nothing is in flight.
     await Promise.all(inFlight);
