@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -47,10 +47,13 @@ async function jobsOf(redis: Redis, prefix: string): Promise<string[]> {
 
 const seeder: number[] = [];
 const baseline: number[] = [];
+/** The machine's 1-minute load average as each round starts: figures from a busy machine say less. */
+const load: number[] = [];
 const redis = new Redis(TEST_REDIS_URL);
 try {
   for (let round = 0; round < rounds; round += 1) {
     const [p1, p2] = [uniquePrefix(), uniquePrefix()];
+    load.push(loadavg()[0] ?? Number.NaN);
     // Alternate which goes first, so neither always meets a Redis the other just filled.
     if (round % 2 === 0) {
       baseline.push(runBaseline(p1));
@@ -82,6 +85,7 @@ const report = {
   seederMedian: round2(median(seeder)),
   ratio: Number((median(seeder) / median(baseline)).toFixed(3)),
   seederStartupSeconds: round2(median(startup)),
+  loadAverages: load.map((l) => Number(l.toFixed(1))),
 };
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 await rm(dir, { recursive: true, force: true });
