@@ -1,13 +1,13 @@
-import { SeederError } from '../errors/seeder-error.js';
+import type { QueueRuntime } from '../app/queue-runtime.js';
 import type { RobotCommand } from '../domain/robot-command.js';
 import type { InputFormat } from '../input/read-job-file.js';
-import type { QueueRuntime } from '../app/queue-runtime.js';
-import { enqueueRequests } from '../queue/enqueue-requests.js';
+import { enqueueJobFile, type EnqueueSummary } from '../queue/enqueue-job-file.js';
 import { seedJobOptions } from '../queue/job-options.js';
-import { checkJobFile, newTally, validRequests, type LineProblem } from './job-file-intake.js';
 import { ProgressBar } from './progress-bar.js';
+import { onShutdownSignals } from './shutdown-signals.js';
 
 export interface EnqueueFileOptions {
+  /** A path, or `-` for standard input. */
   readonly file: string;
   readonly command: RobotCommand;
   readonly skipInvalid: boolean;
@@ -16,65 +16,38 @@ export interface EnqueueFileOptions {
   readonly progress: boolean;
 }
 
-/** The summary `enqueue --json` prints (one line). */
-export interface EnqueueSummary {
-  readonly file: string;
-  readonly lines: number;
-  readonly enqueuedLines: number;
-  readonly jobs: number;
-  readonly invalidLines: number;
-  readonly duplicatesRemoved: number;
-  readonly invalid: readonly LineProblem[];
-  readonly durationMs: number;
-  readonly jobsPerSecond: number;
-}
+const MB = 1024 * 1024;
 
 /**
- * Validates, then streams a job file into the seed queue. Without `skipInvalid` the file is
- * read twice: once to refuse it whole if any line is bad, once to enqueue. If Redis fails
- * half-way the error says how far it got; running the same command again is safe.
+ * `enqueue`'s work for the CLI (also the first step of `run`): progress in two phases,
+ * "reading" then "enqueue", and SIGINT/SIGTERM stopping it cleanly with a message that says
+ * how far it got (a second signal exits at once).
  */
 export async function enqueueFile(q: QueueRuntime, o: EnqueueFileOptions): Promise<EnqueueSummary> {
-  const started = Date.now();
-  const readOptions = { format: o.format, maxRobotsPerLine: q.config.maxRobotsPerLine };
-  let total: number | undefined;
-  if (!o.skipInvalid) {
-    const check = new ProgressBar(process.stderr, 'checking', o.progress);
-    const checked = await checkJobFile(o.file, readOptions, (t) => check.update(t.lines, undefined, 'lines'));
-    check.finish(checked.lines, undefined, 'lines');
-    total = checked.valid;
-  }
-  const bar = new ProgressBar(process.stderr, 'enqueue ', o.progress);
-  const tally = newTally();
-  let written = { requests: 0, jobs: 0 };
+  const reading = new ProgressBar(process.stderr, 'reading ', o.progress);
+  const writing = new ProgressBar(process.stderr, 'enqueue ', o.progress);
+  const stop = new AbortController();
+  const removeSignals = onShutdownSignals(() => stop.abort(), q.logger);
   try {
-    written = await enqueueRequests(q.seed, validRequests(o.file, readOptions, tally), {
+    const summary = await enqueueJobFile(q.seed, {
+      file: o.file,
       command: o.command,
+      skipInvalid: o.skipInvalid,
+      format: o.format,
+      maxRobotsPerLine: q.config.maxRobotsPerLine,
       maxRobotsPerCall: q.config.maxRobotsPerCall,
       jobOptions: seedJobOptions(q.config),
-      onProgress: (p) => {
-        written = p;
-        bar.update(p.requests, total, `lines, ${p.jobs.toLocaleString('en-US')} jobs`);
+      memoryBytes: q.config.enqueueMemoryMb * MB,
+      signal: stop.signal,
+      onRead: (t, finished) => {
+        if (finished) reading.finish(t.lines, undefined, 'lines');
+        else reading.update(t.lines, undefined, 'lines');
       },
+      onWritten: (p, total) => writing.update(p.requests, total, `lines, ${p.jobs.toLocaleString('en-US')} jobs`),
     });
-  } catch (err) {
-    if (err instanceof SeederError) throw err;
-    throw new SeederError('REDIS_UNAVAILABLE', `enqueueing ${o.file} stopped after ${written.requests} lines (${written.jobs} jobs in Redis): ${err instanceof Error ? err.message : String(err)}`, {
-      hint: 'once Redis answers again, run the same command again: jobs already in the queue are not added twice',
-      cause: err,
-    });
+    writing.finish(summary.enqueuedLines, summary.lines - summary.invalidLines, `lines, ${summary.jobs.toLocaleString('en-US')} jobs`);
+    return summary;
+  } finally {
+    removeSignals();
   }
-  bar.finish(written.requests, total, `lines, ${written.jobs.toLocaleString('en-US')} jobs`);
-  const durationMs = Date.now() - started;
-  return {
-    file: o.file,
-    lines: tally.lines,
-    enqueuedLines: written.requests,
-    jobs: written.jobs,
-    invalidLines: tally.invalid,
-    duplicatesRemoved: tally.duplicatesRemoved,
-    invalid: tally.problems,
-    durationMs,
-    jobsPerSecond: durationMs > 0 ? Math.round((written.jobs * 1000) / durationMs) : written.jobs,
-  };
 }

@@ -7,7 +7,7 @@ export const EXIT = {
   usage: 2,
   inputInvalid: 3,
   redisUnavailable: 4,
-  /** Stopped by SIGINT/SIGTERM before the work was done (`run`), or forced by a second signal. */
+  /** Stopped by SIGINT/SIGTERM before the work was done (`run`, `enqueue`), or forced by a second signal. */
   interrupted: 130,
 } as const;
 
@@ -23,6 +23,8 @@ export function exitCodeOf(code: SeederErrorCode): number {
       return EXIT.inputInvalid;
     case 'REDIS_UNAVAILABLE':
       return EXIT.redisUnavailable;
+    case 'INTERRUPTED':
+      return EXIT.interrupted;
     default:
       return EXIT.failure;
   }

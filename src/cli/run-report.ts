@@ -1,6 +1,6 @@
 import type { CallStatsSnapshot } from '../stats/call-stats.js';
 import type { QueueStatus } from '../queue/queue-status.js';
-import type { EnqueueSummary } from './enqueue-file.js';
+import type { EnqueueSummary } from '../queue/enqueue-job-file.js';
 
 /** What `run` prints at the end (`--json`: this object on one line). */
 export interface RunReport {

@@ -31,6 +31,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     workerMaxConcurrency: r.integer('WORKER_MAX_CONCURRENCY', 500, 1, 10_000),
     maxRobotsPerCall: r.integer('MAX_ROBOTS_PER_CALL', DEFAULT_MAX_ROBOTS_PER_CALL, 1, 10_000),
     maxRobotsPerLine: r.integer('MAX_ROBOTS_PER_LINE', 10_000, 1, 1_000_000),
+    enqueueMemoryMb: r.integer('ENQUEUE_MEMORY_MB', 64, 0, 1_048_576),
     jobAttempts: r.integer('JOB_ATTEMPTS', 8, 1, 1000),
     backoffDelayMs: r.integer('BACKOFF_DELAY_MS', 1000, 1, 3_600_000),
     slowDownDelayMs: r.integer('SLOW_DOWN_DELAY_MS', 1000, 1, 3_600_000),

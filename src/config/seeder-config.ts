@@ -18,6 +18,8 @@ export interface SeederConfig {
   readonly maxRobotsPerCall: number;
   /** `MAX_ROBOTS_PER_LINE`, default 10000: an input line with more robots is refused as hostile. */
   readonly maxRobotsPerLine: number;
+  /** `ENQUEUE_MEMORY_MB`, default 64: planned jobs of a job file held in memory (estimated) before the rest are spooled to a temporary file; 0 spools all. */
+  readonly enqueueMemoryMb: number;
   /** `JOB_ATTEMPTS`, default 8: tries for transient failures (10002, network) before a job is dead-lettered. */
   readonly jobAttempts: number;
   /** `BACKOFF_DELAY_MS`, default 1000: first retry delay; doubles each attempt, with up to 50% jitter. */

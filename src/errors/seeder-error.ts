@@ -10,7 +10,9 @@ export type SeederErrorCode =
   | 'INPUT_UNREADABLE'
   | 'USAGE'
   | 'REDIS_UNAVAILABLE'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  /** Stopped by SIGINT/SIGTERM before the work was done; the message says how far it got. */
+  | 'INTERRUPTED';
 
 export class SeederError extends Error {
   override readonly name = 'SeederError';

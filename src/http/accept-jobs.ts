@@ -1,9 +1,9 @@
 import type { JobsOptions } from 'bullmq';
 import type { SeedRequest } from '../domain/seed-request.js';
 import { validateSeedRequest } from '../input/validate-seed-request.js';
-import { enqueueRequests } from '../queue/enqueue-requests.js';
 import { planJobs } from '../queue/plan-jobs.js';
 import type { SeedQueue } from '../queue/seed-queue.js';
+import { writeJobs } from '../queue/write-jobs.js';
 import type { RequestProblem } from './api-errors.js';
 
 /** Problems listed in one 400 answer at most; a last entry counts the rest. */
@@ -45,8 +45,7 @@ export async function acceptJobs(items: readonly unknown[], d: AcceptJobsDeps): 
     if (hidden > 0) problems.push({ message: `…and ${hidden} more problems; fix the ones above and send again` });
     return { statusCode: 400, body: { errors: problems } };
   }
-  await enqueueRequests(d.seed, requests, { command: 'add_robots', maxRobotsPerCall: d.maxRobotsPerCall, jobOptions: d.jobOptions });
-  // planJobs is deterministic: these are the ids enqueueRequests just wrote.
-  const jobIds = requests.flatMap((r) => planJobs('add_robots', r, d.maxRobotsPerCall).map((j) => j.jobId));
-  return { statusCode: 202, body: { accepted: requests.length, jobIds } };
+  const planned = requests.map((r) => planJobs('add_robots', r, d.maxRobotsPerCall));
+  await writeJobs(d.seed, planned, { jobOptions: d.jobOptions });
+  return { statusCode: 202, body: { accepted: requests.length, jobIds: planned.flatMap((jobs) => jobs.map((j) => j.jobId)) } };
 }

@@ -24,6 +24,13 @@ export function unreadableJobFileError(path: string, err: unknown): SeederError 
       });
     case 'EISDIR':
       return directoryJobFileError(path);
+    // Linux cannot open a socket by path: `/dev/stdin` fails so when stdin is a socket (a parent
+    // process's pipe is often one).
+    case 'ENXIO':
+      return new SeederError('INPUT_UNREADABLE', `job file ${path} cannot be opened: it is a socket or a device with no reader`, {
+        hint: 'to read standard input, give - as the file (robot-seeder enqueue - < rooms.jsonl)',
+        cause: err,
+      });
     case 'EACCES':
     case 'EPERM':
       return new SeederError('INPUT_UNREADABLE', `job file ${path} is not readable: permission denied`, {

@@ -1,12 +1,12 @@
 import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { addAbortSignal } from 'node:stream';
 import type { SeedRequest } from '../domain/seed-request.js';
 import { isSeederError } from '../errors/seeder-error.js';
 import { expectIntegerInRange, expectOneOf } from './expect-option.js';
 import { findInvalidUtf8 } from './find-invalid-utf8.js';
-import { binaryJobFileError, directoryJobFileError, unreadableJobFileError } from './job-file-errors.js';
+import { binaryJobFileError, unreadableJobFileError } from './job-file-errors.js';
+import { jobFileLabel, openJobFileStream } from './job-file-source.js';
 import { LineSplitter, type RawLine } from './line-splitter.js';
 import type { LineParseResult } from './line-parse-result.js';
 import { parseCsvLine } from './parse-csv-line.js';
@@ -34,6 +34,8 @@ export interface ReadJobFileOptions extends SeedRequestLimits {
    * problem and its bytes are discarded as they stream past. Default: 1 MiB (1_048_576).
    */
   readonly maxLineBytes?: number;
+  /** Stops the reading: the stream is destroyed and `next()` rejects with the signal's AbortError. */
+  readonly signal?: AbortSignal;
 }
 
 export type ParsedLine =
@@ -49,6 +51,7 @@ interface Settings {
   readonly format: InputFormat;
   readonly maxLineBytes: number;
   readonly maxRobotsPerLine: number;
+  readonly signal: AbortSignal | undefined;
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -56,9 +59,10 @@ const NOT_BLANK = /\S/;
 
 /**
  * Streams the jobs of a JSONL or CSV file, one ParsedLine per non-blank line, in constant
- * memory. Options are checked now (TypeError); the file is opened on the first `next()`,
- * which throws SeederError('INPUT_UNREADABLE') before any line when the file does not
- * exist, is a directory, is not readable, or has a NUL byte in its first 64 KiB.
+ * memory, reading the input once (`-` is standard input; pipes and FIFOs work). Options are
+ * checked now (TypeError); the file is opened on the first `next()`, which throws
+ * SeederError('INPUT_UNREADABLE') before any line when the file does not exist, is a
+ * directory, is not readable, or has a NUL byte in its first 64 KiB.
  * Problems in single lines are yielded, never thrown.
  */
 export function readJobFile(path: string, options: ReadJobFileOptions = {}): AsyncGenerator<ParsedLine> {
@@ -71,6 +75,7 @@ export function readJobFile(path: string, options: ReadJobFileOptions = {}): Asy
       1,
       LIMIT_MAX_ROBOTS_PER_LINE,
     ),
+    signal: options.signal,
   };
   return streamJobFile(path, settings);
 }
@@ -80,10 +85,10 @@ function formatFromExtension(path: string): InputFormat {
 }
 
 async function* streamJobFile(path: string, settings: Settings): AsyncGenerator<ParsedLine> {
-  const handle = await openJobFile(path);
-  // The stream owns the handle from here on and closes it when it ends or is destroyed,
-  // which `for await` does when the caller stops early.
-  const stream = createReadStream(path, { fd: handle, highWaterMark: BINARY_SNIFF_BYTES });
+  const label = jobFileLabel(path);
+  // `for await` destroys the stream (closing the file) when the caller stops early.
+  const stream = await openJobFileStream(path, BINARY_SNIFF_BYTES);
+  if (settings.signal !== undefined) addAbortSignal(settings.signal, stream);
   const splitter = new LineSplitter(settings.maxLineBytes);
   const interpret = lineInterpreter(settings);
   // Chunks are held back until the first 64 KiB are known to be text, so that a binary
@@ -102,7 +107,7 @@ async function* streamJobFile(path: string, settings: Settings): AsyncGenerator<
   function startOf(chunks: Buffer[]): Buffer {
     const start = Buffer.concat(chunks);
     const nul = start.subarray(0, BINARY_SNIFF_BYTES).indexOf(0);
-    if (nul !== -1) throw binaryJobFileError(path, nul);
+    if (nul !== -1) throw binaryJobFileError(label, nul);
     return start.subarray(0, 3).equals(UTF8_BOM) ? start.subarray(3) : start;
   }
 
@@ -127,27 +132,10 @@ async function* streamJobFile(path: string, settings: Settings): AsyncGenerator<
       if (parsed !== undefined) yield parsed;
     }
   } catch (err) {
-    if (isSeederError(err) || !isErrnoError(err)) throw err;
-    const failure = unreadableJobFileError(path, err);
+    if (isSeederError(err) || !isErrnoError(err) || err.name === 'AbortError') throw err;
+    const failure = unreadableJobFileError(label, err);
     failure.message += lastLineNumber > 0 ? ` (after line ${lastLineNumber})` : '';
     throw failure;
-  }
-}
-
-async function openJobFile(path: string): Promise<FileHandle> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    throw unreadableJobFileError(path, err);
-  }
-  try {
-    // On Linux, opening a directory read-only succeeds; only reading it fails.
-    if ((await handle.stat()).isDirectory()) throw directoryJobFileError(path);
-    return handle;
-  } catch (err) {
-    await handle.close();
-    throw isSeederError(err) ? err : unreadableJobFileError(path, err);
   }
 }
 

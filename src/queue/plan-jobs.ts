@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SeedRequest } from '../domain/seed-request.js';
 import type { RobotCommand } from '../domain/robot-command.js';
 import type { CampaignRunRef, SeedJobData } from './seed-job.js';
@@ -28,10 +28,12 @@ export function planJobs(
   return jobs;
 }
 
-/** `add-<32 hex>`: BullMQ job ids must not be integers nor contain ':'. */
+/**
+ * `add-<32 hex>`: BullMQ job ids must not be integers nor contain ':'. The SHA-256 of the
+ * group id and the sorted robots, NUL-separated. One-shot `hash()`: a Hash object and two
+ * updates per robot cost a tenth of enqueue's CPU.
+ */
 export function seedJobId(command: RobotCommand, groupId: string, robots: readonly string[]): string {
-  const hash = createHash('sha256');
-  hash.update(groupId);
-  for (const robot of [...robots].sort()) hash.update('\0').update(robot);
-  return `${command === 'add_robots' ? 'add' : 'del'}-${hash.digest('hex').slice(0, 32)}`;
+  const digest = hash('sha256', [groupId, ...[...robots].sort()].join('\0'));
+  return `${command === 'add_robots' ? 'add' : 'del'}-${digest.slice(0, 32)}`;
 }

@@ -20,15 +20,25 @@ export interface CliProcess {
   readonly exited: Promise<CliResult>;
 }
 
-export function startCli(args: readonly string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+/** `robot-seeder ARGS`; `stdin: 'pipe'` lets the test write its standard input. */
+export function startCli(args: readonly string[], env: Record<string, string>, o: { stdin?: 'ignore' | 'pipe' } = {}): CliProcess {
+  return startProcess(process.execPath, [BIN, ...args], env, o.stdin ?? 'ignore');
+}
+
+/** `sh -c SCRIPT`, for pipelines; the script finds `$NODE` and `$BIN` (robot-seeder) in its environment. */
+export function startShell(script: string, env: Record<string, string>): CliProcess {
+  return startProcess('sh', ['-c', script], { ...env, NODE: process.execPath, BIN }, 'ignore');
+}
+
+function startProcess(command: string, args: readonly string[], env: Record<string, string>, stdin: 'ignore' | 'pipe'): CliProcess {
+  const child = spawn(command, args, {
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err }));
   });

@@ -20,6 +20,11 @@ describe('planJobs', () => {
     expect(seedJobId('add_robots', 'room-1b', ['1'])).not.toBe(seedJobId('add_robots', 'room-1', ['b1']));
   });
 
+  it('keeps the ids of jobs already in queues: the same input gives the id it always gave', () => {
+    expect(seedJobId('add_robots', '@TGS#aQK2ZUUGO', ['robot_002', 'robot_001', 'r\u00e9'])).toBe('add-81fc5d9c834d40144a17ba212f76ca27');
+    expect(seedJobId('del_robots', 'room-1', ['b'])).toBe('del-e6fd6779033c9a03ad764b40c3e2fd50');
+  });
+
   it('makes ids BullMQ accepts: not an integer, no ":"', () => {
     const id = seedJobId('add_robots', '@TGS#a:1', ['x']);
     expect(id).toMatch(/^add-[0-9a-f]{32}$/);

@@ -13,7 +13,7 @@ import { parseCommandArgs, requirePositional } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatFlag } from '../format-flag.js';
-import { jobFileRooms } from '../job-file-rooms.js';
+import { jobFileRooms } from '../../campaign/job-file-rooms.js';
 import { CAMPAIGN_USAGE } from '../command-help.js';
 
 const USAGES = {

@@ -1,8 +1,10 @@
 import { openQueueRuntime } from '../../app/queue-runtime.js';
 import { parseCommandArgs, requirePositional } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
-import { enqueueFile, type EnqueueSummary } from '../enqueue-file.js';
-import { describeProblems } from '../job-file-intake.js';
+import { describeProblems } from '../../input/invalid-lines.js';
+import { jobFileLabel } from '../../input/job-file-source.js';
+import type { EnqueueSummary } from '../../queue/enqueue-job-file.js';
+import { enqueueFile } from '../enqueue-file.js';
 import { EXIT } from '../exit-codes.js';
 import { enqueueFileOptions, FILE_FLAGS } from '../file-flags.js';
 import { ENQUEUE_USAGE } from '../command-help.js';
@@ -14,7 +16,7 @@ export async function enqueueCommand(args: readonly string[]): Promise<number> {
     { ...COMMON_FLAGS, ...FILE_FLAGS },
     ENQUEUE_USAGE,
   );
-  const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file)', ENQUEUE_USAGE);
+  const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file, or - for standard input)', ENQUEUE_USAGE);
   const ctx = createCliContext(values, { tencent: false });
   const q = await openQueueRuntime(ctx.config, ctx.logger, 'producer');
   try {
@@ -33,7 +35,7 @@ function describeSummary(s: EnqueueSummary): string {
   if (s.duplicatesRemoved > 0) lines.push(`removed ${s.duplicatesRemoved} duplicate robots within lines`);
   if (s.invalidLines > 0) {
     lines.push(`skipped ${s.invalidLines} invalid lines:`);
-    lines.push(describeProblems(s.file, { lines: s.lines, valid: s.enqueuedLines, invalid: s.invalidLines, duplicatesRemoved: 0, problems: [...s.invalid] }));
+    lines.push(describeProblems(jobFileLabel(s.file), s.invalid, s.invalidLines));
   }
   return `${lines.join('\n')}\n`;
 }

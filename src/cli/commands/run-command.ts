@@ -21,7 +21,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     { ...COMMON_FLAGS, ...FILE_FLAGS, concurrency: { type: 'string' } },
     RUN_USAGE,
   );
-  const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file)', RUN_USAGE);
+  const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file, or - for standard input)', RUN_USAGE);
   integerFlag('concurrency', values.concurrency, 1, 10_000);
   const ctx = createCliContext(values, { tencent: true });
   const q = await openQueueRuntime(ctx.config, ctx.logger, 'worker');

@@ -1,0 +1,105 @@
+import type { JobsOptions } from 'bullmq';
+import type { PlannedJob } from './plan-jobs.js';
+import { SEED_JOB_NAME } from './seed-job.js';
+import type { SeedQueue } from './seed-queue.js';
+
+/** Jobs per `addBulk` call: BullMQ's own examples use 1,000. */
+export const DEFAULT_CHUNK_JOBS = 1000;
+/**
+ * `addBulk` calls in flight at once. One at a time leaves Redis idle while this process builds
+ * the next chunk, and this process idle while Redis runs the last. Two overlap them; more only
+ * kept more chunks' BullMQ objects alive for the garbage collector to copy (BENCHMARKS.md has
+ * depths 1 to 8 measured as whole `enqueue` processes).
+ */
+export const DEFAULT_WRITE_DEPTH = 2;
+
+export interface WriteJobsOptions {
+  readonly jobOptions: JobsOptions;
+  /**
+   * Jobs per `addBulk` call, default 1000. The jobs of one request never straddle two calls,
+   * so a call carries more only when one request alone has more jobs.
+   */
+  readonly chunkSize?: number;
+  /** `addBulk` calls in flight at once, default DEFAULT_WRITE_DEPTH. */
+  readonly depth?: number;
+  /** Called after each call Redis acknowledged, with the running totals. */
+  readonly onProgress?: (progress: EnqueueProgress) => void;
+  /** Stops sending: the calls in flight are awaited, then the signal's reason is thrown. */
+  readonly signal?: AbortSignal;
+}
+
+/** What is certainly in Redis: only acknowledged `addBulk` calls count. */
+export interface EnqueueProgress {
+  /** Requests (input lines) whose jobs were all acknowledged. */
+  readonly requests: number;
+  /** Jobs acknowledged (a request of more robots than one call takes is several jobs). */
+  readonly jobs: number;
+}
+
+/** Where jobs go: the seed queue (tests give a stand-in). */
+export type JobSink = Pick<SeedQueue, 'addBulk'>;
+
+type BulkJob = Parameters<JobSink['addBulk']>[0][number];
+
+interface Chunk {
+  readonly jobs: BulkJob[];
+  requests: number;
+}
+
+/**
+ * Writes the jobs of each request (one element of `requests`) to the seed queue with BullMQ's
+ * `addBulk`, several calls in flight at once. When a call fails, no further call is started,
+ * the ones in flight are awaited, and the first error is thrown: by then `onProgress` has
+ * reported every acknowledged call and nothing else, so a caller can say truthfully how far it
+ * got. Job ids are deterministic, so writing the same requests again adds nothing twice.
+ */
+export async function writeJobs(
+  queue: JobSink,
+  requests: AsyncIterable<readonly PlannedJob[]> | Iterable<readonly PlannedJob[]>,
+  o: WriteJobsOptions,
+): Promise<EnqueueProgress> {
+  const chunkSize = o.chunkSize ?? DEFAULT_CHUNK_JOBS;
+  const depth = o.depth ?? DEFAULT_WRITE_DEPTH;
+  const inFlight = new Set<Promise<void>>();
+  let done: EnqueueProgress = { requests: 0, jobs: 0 };
+  let failure: { readonly err: unknown } | undefined;
+  const stopped = (): boolean => failure !== undefined || o.signal?.aborted === true;
+
+  // Only counts outlive the call here: a chunk's jobs are BullMQ's until it answers.
+  const send = ({ jobs, requests }: Chunk): void => {
+    const call = queue
+      .addBulk(jobs)
+      .then(
+        () => {
+          done = { requests: done.requests + requests, jobs: done.jobs + jobs.length };
+          o.onProgress?.(done);
+        },
+        (err: unknown) => {
+          failure ??= { err };
+        },
+      )
+      .finally(() => inFlight.delete(call));
+    inFlight.add(call);
+  };
+
+  let chunk: Chunk = { jobs: [], requests: 0 };
+  try {
+    for await (const jobs of requests) {
+      if (stopped()) break;
+      if (chunk.jobs.length > 0 && chunk.jobs.length + jobs.length > chunkSize) {
+        send(chunk);
+        chunk = { jobs: [], requests: 0 };
+        while (inFlight.size >= depth) await Promise.race(inFlight);
+      }
+      for (const job of jobs) chunk.jobs.push({ name: SEED_JOB_NAME, data: job.data, opts: { ...o.jobOptions, jobId: job.jobId } });
+      chunk.requests += 1;
+    }
+    if (!stopped() && chunk.jobs.length > 0) send(chunk);
+  } finally {
+    // Also when reading `requests` failed: the progress is final only once nothing is in flight.
+    await Promise.all(inFlight);
+  }
+  if (failure !== undefined) throw failure.err;
+  o.signal?.throwIfAborted();
+  return done;
+}
