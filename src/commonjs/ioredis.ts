@@ -3,6 +3,6 @@ import type * as IORedis from 'ioredis';
 
 /**
  * ioredis's values (Redis, Cluster), loaded with require() for the reason given in bullmq.ts:
- * an `import` would first scan its re-exports, some 0.08 s of CPU at every start.
+ * `import('ioredis')` used 0.42 s of CPU where `require('ioredis')` used 0.34 s.
  */
 export const ioredis = createRequire(import.meta.url)('ioredis') as typeof IORedis;
