@@ -1,4 +1,3 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisClient } from '../redis/redis-client.js';
 import type { Logger } from '../log/logger.js';
@@ -36,8 +35,6 @@ export interface LimiterStats extends FleetSlotStats {
   readonly sent: number;
   /** How late calls left after the earliest moment of their slot: counts per bucket (upper bounds in ms). */
   readonly lateness: Readonly<Record<'1' | '2' | '5' | '10', number>>;
-  /** The 99th percentile of this process's event-loop delay, ms: what makes calls late. */
-  readonly eventLoopDelayP99Ms: number;
 }
 
 /** Bottleneck priorities: 0 is served first. A call whose slot came too late goes one step ahead. */
@@ -84,8 +81,6 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
   const lateness = { '1': 0, '2': 0, '5': 0, '10': 0 };
   let sent = 0;
   let lastRefusalReport = Number.NEGATIVE_INFINITY;
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
 
   async function runAtSlot<T>(ticket: Ticket, send: () => Promise<T>): Promise<Ran<T>> {
     waiting.delete(ticket);
@@ -167,10 +162,9 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
         (err: unknown) => log.warn({ reason: describeRedisFailure(err) }, 'could not slow the fleet down; the next refusal tries again'),
       );
     },
-    stats: () => ({ ...store.stats(), sent, lateness: { ...lateness }, eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6 }),
+    stats: () => ({ ...store.stats(), sent, lateness: { ...lateness } }),
     async close() {
       clearInterval(sweep);
-      loopDelay.disable();
       releaseAll('shutting down before the call was sent');
       await bottleneck.stop({ dropWaitingJobs: true }).catch(() => undefined);
       await bottleneck.disconnect(false);

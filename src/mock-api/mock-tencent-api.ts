@@ -13,6 +13,7 @@ import { decideRobotsCall, type CallDecision } from './robots-call.js';
 import type { ScriptStep } from './room-directives.js';
 import { RoomScripts } from './room-scripts.js';
 import { RoomStore } from './room-store.js';
+import { VerifiedSigs } from './verified-sigs.js';
 
 export type { MockTencentApiOptions } from './mock-options.js';
 export type { MockStats, MockOutcome } from './mock-stats.js';
@@ -47,6 +48,7 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
   const recorder = new MockStatsRecorder();
   const scripts = new RoomScripts();
   const store = new RoomStore();
+  const sigs = new VerifiedSigs();
   /** Aborted by close(): ends the delays of answers still waiting. */
   const closing = new AbortController();
   // Every answer waiting out its latency listens to this one signal: hundreds at a time is normal.
@@ -61,6 +63,7 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
     recorder.reset();
     scripts.reset();
     store.clear();
+    sigs.clear();
   };
 
   async function handleApiCall(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -79,7 +82,7 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
         }
       : decideRobotsCall(
           { method: req.method ?? 'GET', url, bodyText: body.text, bodyTooLarge: body.tooLarge },
-          { options: resolved, scripts, store },
+          { options: resolved, scripts, store, sigs },
           Math.floor(Date.now() / 1000),
         );
 

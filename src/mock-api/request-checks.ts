@@ -1,6 +1,7 @@
 import { checkUserSig, decodeUserSig } from '../tencent/user-sig.js';
 import { failAnswer, MOCK_CODES, type MockAnswer } from './mock-answer.js';
 import type { ResolvedMockOptions } from './mock-options.js';
+import type { VerifiedSigs } from './verified-sigs.js';
 
 const MAX_RANDOM = 4_294_967_295;
 const DIGITS = /^\d+$/;
@@ -12,7 +13,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
  * the app, the request format, then who is calling. Returns the failure answer, or null when
  * all is well.
  */
-export function checkCallQuery(query: URLSearchParams, options: ResolvedMockOptions, nowSeconds: number): MockAnswer | null {
+export function checkCallQuery(query: URLSearchParams, options: ResolvedMockOptions, sigs: VerifiedSigs, nowSeconds: number): MockAnswer | null {
   const sdkAppId = query.get('sdkappid');
   if (sdkAppId === null || sdkAppId === '') {
     return failAnswer(MOCK_CODES.sdkAppIdMissing, 'The REST API needs the sdkappid URL parameter.');
@@ -41,7 +42,7 @@ export function checkCallQuery(query: URLSearchParams, options: ResolvedMockOpti
   if (userSig === null || userSig === '') {
     return failAnswer(MOCK_CODES.userSigMissing, 'The usersig URL parameter is missing or empty.');
   }
-  const sigAnswer = checkSig(userSig, identifier, options, nowSeconds);
+  const sigAnswer = checkSig(userSig, identifier, options, sigs, nowSeconds);
   if (sigAnswer !== null) return sigAnswer;
 
   if (identifier !== options.admin) {
@@ -50,14 +51,19 @@ export function checkCallQuery(query: URLSearchParams, options: ResolvedMockOpti
   return null;
 }
 
-function checkSig(userSig: string, identifier: string, options: ResolvedMockOptions, nowSeconds: number): MockAnswer | null {
+function checkSig(userSig: string, identifier: string, options: ResolvedMockOptions, sigs: VerifiedSigs, nowSeconds: number): MockAnswer | null {
+  const known = sigs.expiresAt(userSig, identifier);
+  if (known !== undefined) return known > nowSeconds ? null : failAnswer(MOCK_CODES.userSigExpired, 'UserSig expired. Make a new one.');
   const check = checkUserSig(userSig, {
     sdkAppId: options.sdkAppId,
     secretKey: options.secretKey,
     identifier,
     nowSeconds,
   });
-  if (check.ok) return null;
+  if (check.ok) {
+    sigs.remember(userSig, identifier, check.expiresAtSeconds);
+    return null;
+  }
   switch (check.reason) {
     case 'malformed':
       return failAnswer(MOCK_CODES.userSigMalformed, 'UserSig could not be parsed: it may be truncated or not a UserSig.');

@@ -3,6 +3,7 @@ import type { ResolvedMockOptions } from './mock-options.js';
 import { checkCallQuery, parseRobotsBody } from './request-checks.js';
 import type { RoomScripts } from './room-scripts.js';
 import type { RoomStore } from './room-store.js';
+import type { VerifiedSigs } from './verified-sigs.js';
 
 const ROBOTS_PATH = /^\/v4\/group_open_avchatroom_http_svc\/(add_robots|del_robots)$/;
 
@@ -18,6 +19,7 @@ export interface RobotsCallDeps {
   readonly options: ResolvedMockOptions;
   readonly scripts: RoomScripts;
   readonly store: RoomStore;
+  readonly sigs: VerifiedSigs;
 }
 
 export interface CallDecision {
@@ -45,7 +47,7 @@ export function decideRobotsCall(req: RobotsCallRequest, deps: RobotsCallDeps, n
   if (req.method !== 'POST') {
     return plain(failAnswer(MOCK_CODES.urlMalformed, `REST APIs accept POST only, got ${req.method}.`));
   }
-  const queryAnswer = checkCallQuery(req.url.searchParams, deps.options, nowSeconds);
+  const queryAnswer = checkCallQuery(req.url.searchParams, deps.options, deps.sigs, nowSeconds);
   if (queryAnswer !== null) return plain(queryAnswer);
   if (req.bodyTooLarge) return plain(failAnswer(MOCK_CODES.invalidParameters, 'The request body is too large.'));
 
