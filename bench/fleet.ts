@@ -17,10 +17,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { SEED_QUEUE_NAME } from '../src/queue/queue-names.js';
 import { signUserSig } from '../src/tencent/user-sig.js';
-import { BIN, runCli } from '../test/support/cli-process.js';
+import { runCli } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix, waitFor } from '../test/support/test-env.js';
-import { BASELINE_WORKER } from './support/baseline.js';
-import { commonEnv, round, startMockProcess, startNode, stopAll } from './support/fleet-env.js';
+import { commonEnv, round, startMockProcess, startWorker, stopAll } from './support/fleet-env.js';
 import { processUsage, type ProcessUsage } from './support/process-usage.js';
 
 const { values } = parseArgs({
@@ -70,7 +69,7 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   const started = Date.now();
   const baselineEnv = { ...env, TIM_USERSIG: signUserSig({ sdkAppId: TEST_SDKAPPID, secretKey: TEST_SECRET_KEY, identifier: 'administrator', timeSeconds: Math.floor(Date.now() / 1000), expireSeconds: 86_400 }) };
   const children = Array.from({ length: workers }, () =>
-    impl === 'seeder' ? startNode([BIN, 'worker'], env) : startNode([BASELINE_WORKER], baselineEnv),
+    startWorker(impl, impl === 'seeder' ? env : baselineEnv),
   );
   let usage: ProcessUsage[] = [];
   await waitFor(

@@ -16,9 +16,9 @@ import { loadConfig } from '../src/config/load-config.js';
 import { createLogger } from '../src/log/logger.js';
 import { openQueueRuntime } from '../src/app/queue-runtime.js';
 import { isDrained } from '../src/queue/queue-status.js';
-import { BIN, runCli } from '../test/support/cli-process.js';
+import { runCli } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, uniquePrefix } from '../test/support/test-env.js';
-import { commonEnv, round, startMockProcess, startNode, stopAll } from './support/fleet-env.js';
+import { commonEnv, round, startMockProcess, startWorker, stopAll } from './support/fleet-env.js';
 
 const { values } = parseArgs({ options: { workers: { type: 'string', default: '2' }, rooms: { type: 'string', default: '4000' }, at: { type: 'string', default: '5' } } });
 const rooms = Number(values.rooms);
@@ -34,7 +34,7 @@ if (enq.code !== 0) throw new Error(enq.stderr);
 const q = await openQueueRuntime(loadConfig(env, { tencent: false }), createLogger('silent'), 'producer');
 const admin = new Redis(TEST_REDIS_URL);
 
-const workers = Array.from({ length: Number(values.workers) }, () => startNode([BIN, 'worker'], env));
+const workers = Array.from({ length: Number(values.workers) }, () => startWorker('seeder', env));
 /** Arrivals at the API, sampled every 10 ms, until the queue is drained; the keys are deleted on the way. */
 async function watch(): Promise<{ samples: Array<{ at: number; calls: number }>; deletedAt: number }> {
   const samples: Array<{ at: number; calls: number }> = [];

@@ -14,10 +14,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { signUserSig } from '../src/tencent/user-sig.js';
-import { BIN, runCli } from '../test/support/cli-process.js';
+import { runCli } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix } from '../test/support/test-env.js';
-import { BASELINE_WORKER } from './support/baseline.js';
-import { commonEnv, round, startMockProcess, startNode, stopAll } from './support/fleet-env.js';
+import { commonEnv, round, startMockProcess, startWorker, stopAll } from './support/fleet-env.js';
 import { processUsage } from './support/process-usage.js';
 
 const { values } = parseArgs({ options: { jobs: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '30' }, impl: { type: 'string', default: 'seeder' } } });
@@ -43,7 +42,7 @@ const userSig = signUserSig({ sdkAppId: TEST_SDKAPPID, secretKey: TEST_SECRET_KE
 const reports = [];
 for (const impl of values.impl.split(',')) {
   const before = (await mock.stats()).calls;
-  const worker = impl === 'seeder' ? startNode([BIN, 'worker'], env) : startNode([BASELINE_WORKER], { ...env, TIM_USERSIG: userSig });
+  const worker = startWorker(impl === 'seeder' ? 'seeder' : 'baseline', { ...env, TIM_USERSIG: userSig });
   await sleep(Number(values.seconds) * 1000);
   const usage = processUsage(worker.pid ?? 0);
   await stopAll([worker]);

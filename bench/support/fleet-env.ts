@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { setPriority } from 'node:os';
 import type { MockStats } from '../../src/mock-api/mock-tencent-api.js';
 import { BIN } from '../../test/support/cli-process.js';
+import { BASELINE_WORKER } from './baseline.js';
 import { TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY } from '../../test/support/test-env.js';
 
 /** A process of the benchmark: node running a script, its stderr passed through. */
@@ -10,9 +11,18 @@ export function startNode(args: readonly string[], env: Record<string, string>):
   return spawn(process.execPath, args, { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-/** What every process of one benchmark run shares: Redis, the key prefix, the app. */
+/** What every process of one benchmark run shares: Redis, the key prefix, the app; BENCH_LOG_LEVEL sets their log level. */
 export function commonEnv(prefix: string): Record<string, string> {
   return { REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix, TIM_SDKAPPID: String(TEST_SDKAPPID), TIM_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' };
+}
+
+/**
+ * A worker process of either kind: `robot-seeder worker`, or the baseline script. Node flags in
+ * BENCH_WORKER_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, heap settings) go to both alike.
+ */
+export function startWorker(impl: 'seeder' | 'baseline', env: Record<string, string>): ChildProcess {
+  const flags = (process.env['BENCH_WORKER_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+  return startNode([...flags, ...(impl === 'seeder' ? [BIN, 'worker'] : [BASELINE_WORKER])], env);
 }
 
 export interface MockProcess {

@@ -28,6 +28,9 @@ export interface FleetSlotStats {
   readonly ceilingPerSecond: number;
   /** Slots booked for this process. */
   readonly booked: number;
+  /** Round trips to the ledger that returned slots, and those that found none free within the lead. */
+  readonly bookings: number;
+  readonly emptyBookings: number;
   /** Slots that came too late to use (the call was booked again). */
   readonly stale: number;
   /** Times this process found the ledger's state gone and recreated it, by why. */
@@ -67,7 +70,7 @@ export class FleetSlotStore implements BottleneckDatastore {
   #failingSince: number | null = null;
   #epoch: string | null = null;
   #closed = false;
-  #stats = { ratePerSecond: 0, ceilingPerSecond: 0, booked: 0, stale: 0, bookingErrors: 0 };
+  #stats = { ratePerSecond: 0, ceilingPerSecond: 0, booked: 0, bookings: 0, emptyBookings: 0, stale: 0, bookingErrors: 0 };
   readonly #recoveries: Record<LedgerHealing, number> = { missing: 0, unreadable: 0, clock: 0 };
 
   constructor(o: FleetSlotStoreOptions) {
@@ -204,17 +207,30 @@ export class FleetSlotStore implements BottleneckDatastore {
         this.#slots.push({ earliest: this.#clock.earliest(at), latest: this.#clock.latest(at) });
       }
       this.#stats.booked += reply.granted;
+      if (reply.granted > 0) this.#stats.bookings += 1;
+      else this.#stats.emptyBookings += 1;
       this.#booking = false;
       if (reply.granted > 0) this.#limiter?.drain();
-      // The fleet's next free slot enters the lead then: ask again no earlier, or the answer is "not yet".
-      const nextFree = reply.startMs + reply.granted * reply.spacingMs;
-      this.#wakeAt(this.#clock.latest(nextFree - this.#o.leadMs));
+      this.#wakeAt(this.#clock.latest(this.#nextTurn(reply)));
     } catch (err) {
       this.#booking = false;
       this.#failed(err);
       this.#wakeAt(performance.now() + this.#retryMs);
       this.#retryMs = Math.min(RETRY_MAX_MS, this.#retryMs * 2);
     }
+  }
+
+  /**
+   * When to ask again (Redis time). The processes that book take turns, one batch each: after its
+   * batch, this one's next turn comes once the others have had theirs. Asked too early (another
+   * took the turn), it comes back when the fleet's next slot enters the lead, at a random point of
+   * one batch, so that several waiting processes do not all ask at once.
+   */
+  #nextTurn(r: LedgerReply): number {
+    const span = Math.max(1, r.granted) * r.spacingMs;
+    const nextFree = r.startMs + r.granted * r.spacingMs;
+    if (r.granted > 0) return nextFree + (r.bookers - 1) * span - this.#o.leadMs;
+    return nextFree - this.#o.leadMs + Math.random() * span;
   }
 
   #failed(err: unknown): void {

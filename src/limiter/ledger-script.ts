@@ -22,8 +22,9 @@
  * operator's ceiling; `0` removes it). The operator's ceiling (KEYS[2], no expiry) overrides the
  * one each process is configured with (ARGV[2], kept as `configured` for `read`).
  *
- * Reply: { nowUs, startUs, spacingUs, granted, rate, ceiling, epoch, healed }, numbers that may
- * be fractional as strings. `healed` is '' or why the state was created again: `missing`,
+ * Reply: { nowUs, startUs, spacingUs, granted, rate, ceiling, epoch, healed, bookers }, numbers
+ * that may be fractional as strings; `bookers` is how many processes booked in the last 2 s
+ * (KEYS[3], ARGV[12] naming the asking one), so that they can take turns. `healed` is '' or why the state was created again: `missing`,
  * `unreadable` or `clock`. For `read`, the last element says whose the ceiling is instead:
  * `operator`, `workers` or `caller` (no worker has booked yet).
  */
@@ -32,7 +33,7 @@ local op = ARGV[1]
 local configured, tolerance, lead = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local ttl, increase, decrease = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local cooldown, floor, arg = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
-local batch = tonumber(ARGV[11])
+local batch, booker = tonumber(ARGV[11]), ARGV[12]
 local horizon = lead + batch
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -80,6 +81,14 @@ at = now
 local spacing = (1000000 + tolerance) / rate
 local start = math.max(next, now)
 local granted = 0
+local bookers = 0
+if op == 'book' then
+  -- Who books now: processes take turns by it, one batch each, instead of all asking at once.
+  redis.call('ZADD', KEYS[3], now, booker)
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 2000000)
+  redis.call('PEXPIRE', KEYS[3], 10000)
+  bookers = redis.call('ZCARD', KEYS[3])
+end
 if op == 'book' and start <= now + lead then
   granted = math.min(arg, math.max(1, math.floor(batch / spacing)))
   next = start + granted * spacing
@@ -91,5 +100,5 @@ end
 redis.call('HSET', KEYS[1], 'next', fmt(next), 'rate', fmt(rate), 'at', fmt(at), 'cut', fmt(cut), 'epoch', epoch)
 if op ~= 'set' then redis.call('HSET', KEYS[1], 'configured', fmt(configured)) end
 redis.call('PEXPIRE', KEYS[1], ttl)
-return {fmt(now), fmt(start), fmt(spacing), granted, fmt(rate), fmt(ceiling), epoch, healed}
+return {fmt(now), fmt(start), fmt(spacing), granted, fmt(rate), fmt(ceiling), epoch, healed, bookers}
 `;

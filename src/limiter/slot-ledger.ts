@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis/redis-client.js';
 import { LEDGER_SCRIPT } from './ledger-script.js';
 
@@ -38,6 +39,8 @@ export interface LedgerReply {
   /** Changes whenever the state is created again. */
   readonly epoch: string;
   readonly healed: LedgerHealing | null;
+  /** Processes that booked in the last 2 s (this one included): they take turns, one batch each. */
+  readonly bookers: number;
 }
 
 /** The ledger as an operator sees it (`rate show`, `GET /v1/rate`). */
@@ -49,7 +52,7 @@ export interface LedgerState {
   readonly ceilingSource: 'operator' | 'workers' | 'caller';
 }
 
-type LedgerCommand = (stateKey: string, ceilingKey: string, ...args: Array<string | number>) => Promise<[string, string, string, number, string, string, string, string]>;
+type LedgerCommand = (stateKey: string, ceilingKey: string, bookersKey: string, ...args: Array<string | number>) => Promise<[string, string, string, number, string, string, string, string, number]>;
 
 const COMMAND = 'robotSeederSlotLedger';
 
@@ -61,22 +64,26 @@ export class SlotLedger {
   readonly #run: LedgerCommand;
   readonly #stateKey: string;
   readonly #ceilingKey: string;
+  readonly #bookersKey: string;
+  /** Names this process among the fleet's bookers. */
+  readonly #booker = randomUUID();
   readonly #policy: LedgerPolicy;
 
   /** `prefix` carries the hash tag, so the ledger shares the queues' cluster slot. */
   constructor(redis: RedisClient, prefix: string, appId: number, policy: LedgerPolicy) {
     // A defined command runs by EVALSHA and falls back to EVAL when Redis lost its script cache.
-    redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: LEDGER_SCRIPT });
+    redis.defineCommand(COMMAND, { numberOfKeys: 3, lua: LEDGER_SCRIPT });
     const commands = redis as unknown as Record<typeof COMMAND, LedgerCommand>;
     this.#run = commands[COMMAND].bind(redis);
     this.#stateKey = `${prefix}:limiter:${appId}`;
     this.#ceilingKey = `${prefix}:limiter:${appId}:ceiling`;
+    this.#bookersKey = `${prefix}:limiter:${appId}:bookers`;
     this.#policy = policy;
   }
 
   /** The keys the ledger keeps (for tests and operators: deleting them is safe, the ledger heals). */
-  get keys(): readonly [string, string] {
-    return [this.#stateKey, this.#ceilingKey];
+  get keys(): readonly [string, string, string] {
+    return [this.#stateKey, this.#ceilingKey, this.#bookersKey];
   }
 
   /**
@@ -99,12 +106,12 @@ export class SlotLedger {
   }
 
   async read(): Promise<LedgerState> {
-    const reply = await this.#run(this.#stateKey, this.#ceilingKey, ...this.#args('read', 0));
+    const reply = await this.#run(this.#stateKey, this.#ceilingKey, this.#bookersKey, ...this.#args('read', 0));
     return { ratePerSecond: reply[4] === '' ? null : Number(reply[4]), ceilingPerSecond: Number(reply[5]), ceilingSource: reply[7] as LedgerState['ceilingSource'] };
   }
 
   async #call(op: 'book' | 'refused' | 'set', arg: number): Promise<LedgerReply> {
-    const [now, start, spacing, granted, rate, ceiling, epoch, healed] = await this.#run(this.#stateKey, this.#ceilingKey, ...this.#args(op, arg));
+    const [now, start, spacing, granted, rate, ceiling, epoch, healed, bookers] = await this.#run(this.#stateKey, this.#ceilingKey, this.#bookersKey, ...this.#args(op, arg));
     return {
       redisNowMs: Number(now) / 1000,
       startMs: Number(start) / 1000,
@@ -114,6 +121,7 @@ export class SlotLedger {
       ceilingPerSecond: Number(ceiling),
       epoch,
       healed: healed === '' ? null : (healed as LedgerHealing),
+      bookers: Math.max(1, bookers),
     };
   }
 
@@ -131,6 +139,7 @@ export class SlotLedger {
       p.floorPerSecond,
       arg,
       Math.round(p.batchMs * 1000),
+      this.#booker,
     ];
   }
 }

@@ -98,7 +98,9 @@ describe('Redis unreachable while enqueueing', () => {
     const got = /stopped after (\d+) lines \((\d+) jobs in Redis\)/.exec(r.stderr);
     expect(got, r.stderr).not.toBeNull();
     const [lines, jobs] = [Number(got?.[1]), Number(got?.[2])];
-    expect(jobs).toBeGreaterThanOrEqual(KILL_AFTER_JOBS);
+    // Redis had run at least KILL_AFTER_JOBS / chunk chunks; the answers to the last DEFAULT_WRITE_DEPTH
+    // of them may have been on their way when it died, so they are not counted as acknowledged.
+    expect(jobs).toBeGreaterThanOrEqual(KILL_AFTER_JOBS - DEFAULT_WRITE_DEPTH * DEFAULT_CHUNK_JOBS);
     expect(lines).toBeLessThan(BIG_FILE_LINES);
     // Only whole acknowledged chunks count, and a line only with all its jobs.
     expect(jobs % DEFAULT_CHUNK_JOBS).toBe(0);

@@ -11,7 +11,7 @@ const LEAD = 50;
 /** A ledger reply read "now" (the fake clock), with slots starting `inMs` from now. */
 function reply(inMs: number, over: Partial<LedgerReply>): LedgerReply {
   const now = performance.now() + OFFSET;
-  return { redisNowMs: now, startMs: now + inMs, spacingMs: 5, granted: 0, ratePerSecond: 200, ceilingPerSecond: 200, epoch: 'e1', healed: null, ...over };
+  return { redisNowMs: now, startMs: now + inMs, spacingMs: 5, granted: 0, ratePerSecond: 200, ceilingPerSecond: 200, epoch: 'e1', healed: null, bookers: 1, ...over };
 }
 
 function setup(book: (wanted: number) => Promise<LedgerReply>) {
