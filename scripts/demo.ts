@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { startMockTencentApi } from '../src/mock-api/mock-tencent-api.js';
-import { main } from '../src/cli/main.js';
+import type * as CliModule from '../src/cli/main.js';
 import { redactUrl } from '../src/config/redact-url.js';
 import { connectRedis, createRedis } from '../src/redis/redis-connection.js';
 import { startRedisServer, type RedisServer } from '../test/support/redis-server.js';
@@ -52,6 +52,9 @@ Object.assign(process.env, {
   BACKOFF_DELAY_MS: process.env['BACKOFF_DELAY_MS'] ?? '200',
   LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'error',
 });
+// The compiled CLI, as production runs it (`npm run demo` builds dist/ first).
+const compiled = new URL('../dist/cli/main.js', import.meta.url).href;
+const { main } = (await import(compiled)) as typeof CliModule;
 const code = await main(['run', 'jobs/demo.jsonl']);
 const s = mock.stats();
 process.stdout.write(

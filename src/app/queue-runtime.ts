@@ -4,6 +4,8 @@ import type { Logger } from '../log/logger.js';
 import { connectRedis, createRedis, type ConnectionRole } from '../redis/redis-connection.js';
 import { openSeedQueue, type SeedQueue } from '../queue/seed-queue.js';
 import { DeadLetterStore } from '../dead-letter/dead-letter-store.js';
+import { supersedingSink } from '../dead-letter/superseding-sink.js';
+import type { JobSink } from '../queue/write-jobs.js';
 import { readQueueStatus, type QueueStatus } from '../queue/queue-status.js';
 
 /** The queues as every command sees them: the seed queue and the dead letters, on one connection. */
@@ -13,6 +15,8 @@ export interface QueueRuntime {
   readonly redis: RedisClient;
   readonly seed: SeedQueue;
   readonly deadLetters: DeadLetterStore;
+  /** Where enqueueing writes: the seed queue, a dead-lettered job enqueued again superseding its dead letter. */
+  readonly jobs: JobSink;
   status(): Promise<QueueStatus>;
   close(): Promise<void>;
 }
@@ -31,6 +35,7 @@ export async function openQueueRuntime(config: SeederConfig, logger: Logger, rol
     redis,
     seed,
     deadLetters,
+    jobs: supersedingSink(redis, seed, deadLetters),
     status: () => readQueueStatus(seed, () => deadLetters.count()),
     async close() {
       await Promise.all([seed.close(), deadLetters.close()]);

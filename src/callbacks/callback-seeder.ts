@@ -4,10 +4,10 @@ import type { RedisClient } from '../redis/redis-client.js';
 import type { Logger } from '../log/logger.js';
 import type { SeedRequest } from '../domain/seed-request.js';
 import { enqueueRequests } from '../queue/enqueue-requests.js';
-import type { SeedQueue } from '../queue/seed-queue.js';
+import type { JobSink } from '../queue/write-jobs.js';
 
 export interface CallbackSeederOptions {
-  readonly seed: SeedQueue;
+  readonly jobs: JobSink;
   readonly redis: RedisClient;
   readonly keyPrefix: string;
   readonly maxRobotsPerCall: number;
@@ -63,7 +63,7 @@ export class CallbackSeeder {
     for (const [attempt, delayMs] of delays.entries()) {
       if (delayMs > 0) await sleep(delayMs);
       try {
-        const r = await enqueueRequests(this.#o.seed, [request], {
+        const r = await enqueueRequests(this.#o.jobs, [request], {
           command: 'add_robots',
           maxRobotsPerCall: this.#o.maxRobotsPerCall,
           jobOptions: this.#o.jobOptions,

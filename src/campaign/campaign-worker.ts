@@ -4,6 +4,7 @@ import type { RedisClient } from '../redis/redis-client.js';
 import type { Logger } from '../log/logger.js';
 import { seedJobOptions, type RetrySettings } from '../queue/job-options.js';
 import type { SeedQueue } from '../queue/seed-queue.js';
+import type { JobSink } from '../queue/write-jobs.js';
 import { CAMPAIGN_QUEUE_NAME } from './campaign-queue.js';
 import { Campaigns } from './campaigns.js';
 import { createCampaignProcessor } from './run-campaign-job.js';
@@ -14,6 +15,7 @@ export interface CampaignWorkerDeps {
   readonly config: RetrySettings & { readonly keyPrefix: string; readonly maxRobotsPerCall: number };
   readonly logger: Logger;
   readonly seed: SeedQueue;
+  readonly jobs: JobSink;
 }
 
 export interface CampaignWorkerOptions {
@@ -41,6 +43,7 @@ export async function startCampaignWorker(q: CampaignWorkerDeps, o: CampaignWork
   const processor = createCampaignProcessor({
     campaigns,
     seed: q.seed,
+    jobs: q.jobs,
     maxRobotsPerCall: q.config.maxRobotsPerCall,
     jobOptions: seedJobOptions(q.config),
     logger,

@@ -3,6 +3,7 @@ import type { RobotCommand } from '../domain/robot-command.js';
 import type { Logger } from '../log/logger.js';
 import { enqueueRequests } from '../queue/enqueue-requests.js';
 import type { SeedQueue } from '../queue/seed-queue.js';
+import type { JobSink } from '../queue/write-jobs.js';
 import type { Campaign, CampaignRunKind } from './campaign.js';
 import { parseCampaignJobData } from './campaign-queue.js';
 import type { Campaigns } from './campaigns.js';
@@ -11,6 +12,8 @@ import { cancelPendingAdds } from './cancel-pending-adds.js';
 export interface CampaignJobDeps {
   readonly campaigns: Campaigns;
   readonly seed: SeedQueue;
+  /** Where runs enqueue: a room dead-lettered by an earlier run is seeded again. */
+  readonly jobs: JobSink;
   readonly maxRobotsPerCall: number;
   /** The options of every seed job (attempts, backoff, removal). */
   readonly jobOptions: JobsOptions;
@@ -61,7 +64,7 @@ export function createCampaignProcessor(deps: CampaignJobDeps) {
 }
 
 async function enqueueRooms(deps: CampaignJobDeps, c: Campaign, command: RobotCommand, runId: string): Promise<number> {
-  const r = await enqueueRequests(deps.seed, deps.campaigns.store.rooms(c), {
+  const r = await enqueueRequests(deps.jobs, deps.campaigns.store.rooms(c), {
     command,
     maxRobotsPerCall: deps.maxRobotsPerCall,
     jobOptions: deps.jobOptions,

@@ -29,7 +29,7 @@ export async function enqueueFile(q: QueueRuntime, o: EnqueueFileOptions): Promi
   const stop = new AbortController();
   const removeSignals = onShutdownSignals(() => stop.abort(), q.logger);
   try {
-    const summary = await enqueueJobFile(q.seed, {
+    const summary = await enqueueJobFile(q.jobs, {
       file: o.file,
       command: o.command,
       skipInvalid: o.skipInvalid,

@@ -39,6 +39,20 @@ export class DeadLetterStore {
     return entry;
   }
 
+  /**
+   * Makes way for the same jobs enqueued again as new work: removes each failed seed job, then
+   * its entry (in that order, as `replay`: a crash in between leaves a stale entry that
+   * `reconcile()` removes). `jobIds` must be failed jobs (`supersedingSink` finds them).
+   */
+  async supersede(jobIds: readonly string[]): Promise<void> {
+    await Promise.all(
+      jobIds.map(async (id) => {
+        await this.#seed.remove(id);
+        await this.queue.remove(id);
+      }),
+    );
+  }
+
   async count(): Promise<number> {
     return this.queue.getWaitingCount();
   }

@@ -2,29 +2,29 @@ import type { JobsOptions } from 'bullmq';
 import type { SeedRequest } from '../domain/seed-request.js';
 import { validateSeedRequest } from '../input/validate-seed-request.js';
 import { planJobs } from '../queue/plan-jobs.js';
-import type { SeedQueue } from '../queue/seed-queue.js';
-import { writeJobs } from '../queue/write-jobs.js';
+import { writeJobs, type JobSink } from '../queue/write-jobs.js';
 import type { RequestProblem } from './api-errors.js';
 
 /** Problems listed in one 400 answer at most; a last entry counts the rest. */
 export const MAX_LISTED_PROBLEMS = 100;
 
 export interface AcceptJobsDeps {
-  readonly seed: SeedQueue;
+  readonly jobs: JobSink;
   readonly maxRobotsPerCall: number;
   readonly maxRobotsPerLine: number;
   readonly jobOptions: JobsOptions;
 }
 
 export type AcceptJobsResult =
-  | { readonly statusCode: 202; readonly body: { readonly accepted: number; readonly jobIds: readonly string[] } }
+  | { readonly statusCode: 202; readonly body: { readonly accepted: number; readonly added: number; readonly superseded: number; readonly jobIds: readonly string[] } }
   | { readonly statusCode: 400; readonly body: { readonly errors: readonly RequestProblem[] } };
 
 /**
  * Validates every item first (with the job files' rules) and enqueues only when all are valid:
  * one bad item and nothing is enqueued. `accepted` counts items; `jobIds` has one id per job,
  * more than one for an item with more robots than one call takes. Job ids are content hashes,
- * so an item already pending is not added twice.
+ * so an item already pending is not added twice; `added` counts the jobs that were new work,
+ * `superseded` those of them that replaced a dead letter.
  */
 export async function acceptJobs(items: readonly unknown[], d: AcceptJobsDeps): Promise<AcceptJobsResult> {
   const requests: SeedRequest[] = [];
@@ -46,6 +46,6 @@ export async function acceptJobs(items: readonly unknown[], d: AcceptJobsDeps): 
     return { statusCode: 400, body: { errors: problems } };
   }
   const planned = requests.map((r) => planJobs('add_robots', r, d.maxRobotsPerCall));
-  await writeJobs(d.seed, planned, { jobOptions: d.jobOptions });
-  return { statusCode: 202, body: { accepted: requests.length, jobIds: planned.flatMap((jobs) => jobs.map((j) => j.jobId)) } };
+  const written = await writeJobs(d.jobs, planned, { jobOptions: d.jobOptions });
+  return { statusCode: 202, body: { accepted: requests.length, added: written.added, superseded: written.superseded, jobIds: planned.flatMap((jobs) => jobs.map((j) => j.jobId)) } };
 }

@@ -71,7 +71,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
 
   const tokens = new TokenMatcher(http.apiTokens);
   const seeder = new CallbackSeeder({
-    seed: q.seed,
+    jobs: q.jobs,
     redis: q.redis,
     keyPrefix: q.config.keyPrefix,
     maxRobotsPerCall: q.config.maxRobotsPerCall,
@@ -101,7 +101,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     api.removeContentTypeParser('text/plain');
     registerJobsRoutes(
       api,
-      { seed: q.seed, maxRobotsPerCall: q.config.maxRobotsPerCall, maxRobotsPerLine: q.config.maxRobotsPerLine, jobOptions: seedJobOptions(q.config) },
+      { jobs: q.jobs, maxRobotsPerCall: q.config.maxRobotsPerCall, maxRobotsPerLine: q.config.maxRobotsPerLine, jobOptions: seedJobOptions(q.config) },
       new IdempotencyStore(q.redis, q.config.keyPrefix),
     );
     registerStatusRoutes(api, () => q.status());

@@ -33,9 +33,10 @@ export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, i
         response: {
           202: {
             type: 'object',
-            description: '`accepted`: items enqueued; `jobIds`: one per job (an item with more robots than one call takes becomes several).',
-            required: ['accepted', 'jobIds'],
-            properties: { accepted: { type: 'integer' }, jobIds: { type: 'array', items: { type: 'string' } } },
+            description:
+              '`accepted`: items enqueued; `added`: jobs that were new work (a job still waiting or running is left as it is); `superseded`: of those, jobs that replaced a dead letter; `jobIds`: one per job (an item with more robots than one call takes becomes several).',
+            required: ['accepted', 'added', 'superseded', 'jobIds'],
+            properties: { accepted: { type: 'integer' }, added: { type: 'integer' }, superseded: { type: 'integer' }, jobIds: { type: 'array', items: { type: 'string' } } },
           },
           400: PROBLEMS_BODY,
           401: UNAUTHORIZED,

@@ -7,8 +7,7 @@ import type { IntakeTally, LineProblem } from '../input/job-file-intake.js';
 import { jobFileLabel } from '../input/job-file-source.js';
 import type { InputFormat } from '../input/read-job-file.js';
 import { planJobs } from './plan-jobs.js';
-import type { SeedQueue } from './seed-queue.js';
-import { writeJobs, type EnqueueProgress } from './write-jobs.js';
+import { NOTHING_WRITTEN, writeJobs, type EnqueueProgress, type JobSink } from './write-jobs.js';
 
 export interface EnqueueJobFileOptions {
   /** A path, or `-` for standard input. */
@@ -38,6 +37,10 @@ export interface EnqueueSummary {
   readonly lines: number;
   readonly enqueuedLines: number;
   readonly jobs: number;
+  /** Of `jobs`: new work; already waiting or running (left as they were); new work that replaced a dead letter. */
+  readonly added: number;
+  readonly alreadyQueued: number;
+  readonly superseded: number;
   readonly invalidLines: number;
   readonly duplicatesRemoved: number;
   readonly invalid: readonly LineProblem[];
@@ -54,7 +57,7 @@ const RUN_AGAIN = 'run the same command again: jobs already in the queue are not
  * whole before anything is written. If Redis fails half-way the error says how many lines and
  * jobs Redis acknowledged; running the same command again is safe.
  */
-export async function enqueueJobFile(seed: SeedQueue, o: EnqueueJobFileOptions): Promise<EnqueueSummary> {
+export async function enqueueJobFile(sink: JobSink, o: EnqueueJobFileOptions): Promise<EnqueueSummary> {
   const started = Date.now();
   const label = jobFileLabel(o.file);
   const intake = await bufferJobFile(o.file, {
@@ -69,13 +72,13 @@ export async function enqueueJobFile(seed: SeedQueue, o: EnqueueJobFileOptions):
     throw o.signal?.aborted === true ? interrupted(`interrupted while reading ${label}; nothing was enqueued`, err) : err;
   });
   const { tally } = intake;
-  let written: EnqueueProgress = { requests: 0, jobs: 0 };
+  let written: EnqueueProgress = NOTHING_WRITTEN;
   try {
     o.onRead?.(tally, true);
     if (tally.invalid > 0 && !o.skipInvalid) {
       throw invalidLinesError(o.file, tally, 'nothing was enqueued', 'fix these lines and run again, or pass --skip-invalid to enqueue the valid lines and list the rest');
     }
-    written = await writeJobs(seed, intake.records.drain(), {
+    written = await writeJobs(sink, intake.records.drain(), {
       jobOptions: o.jobOptions,
       depth: o.depth,
       signal: o.signal,
@@ -95,6 +98,9 @@ export async function enqueueJobFile(seed: SeedQueue, o: EnqueueJobFileOptions):
     lines: tally.lines,
     enqueuedLines: written.requests,
     jobs: written.jobs,
+    added: written.added,
+    alreadyQueued: written.jobs - written.added,
+    superseded: written.superseded,
     invalidLines: tally.invalid,
     duplicatesRemoved: tally.duplicatesRemoved,
     invalid: tally.problems,

@@ -2,8 +2,7 @@ import type { SeedRequest } from '../domain/seed-request.js';
 import type { RobotCommand } from '../domain/robot-command.js';
 import { planJobs, type PlannedJob } from './plan-jobs.js';
 import type { CampaignRunRef } from './seed-job.js';
-import type { SeedQueue } from './seed-queue.js';
-import { writeJobs, type EnqueueProgress, type WriteJobsOptions } from './write-jobs.js';
+import { writeJobs, type EnqueueProgress, type JobSink, type WriteJobsOptions } from './write-jobs.js';
 
 export interface EnqueueOptions extends WriteJobsOptions {
   readonly command: RobotCommand;
@@ -13,15 +12,15 @@ export interface EnqueueOptions extends WriteJobsOptions {
 }
 
 /**
- * Plans requests into jobs and streams them into the seed queue (`writeJobs`), for input that
+ * Plans requests into jobs and streams them into the seed queue (`writeJobs`, through QueueRuntime's `jobs`), for input that
  * is already valid: campaign runs (rooms stored in Redis), callbacks, the HTTP API.
  */
 export function enqueueRequests(
-  queue: SeedQueue,
+  sink: JobSink,
   requests: AsyncIterable<SeedRequest> | Iterable<SeedRequest>,
   o: EnqueueOptions,
 ): Promise<EnqueueProgress> {
-  return writeJobs(queue, planned(requests, o), o);
+  return writeJobs(sink, planned(requests, o), o);
 }
 
 async function* planned(requests: AsyncIterable<SeedRequest> | Iterable<SeedRequest>, o: EnqueueOptions): AsyncGenerator<PlannedJob[]> {

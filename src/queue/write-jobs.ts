@@ -3,6 +3,8 @@ import type { PlannedJob } from './plan-jobs.js';
 import { SEED_JOB_NAME } from './seed-job.js';
 import type { SeedQueue } from './seed-queue.js';
 
+export const NOTHING_WRITTEN: EnqueueProgress = { requests: 0, jobs: 0, added: 0, superseded: 0 };
+
 /** Jobs per `addBulk` call: BullMQ's own examples use 1,000. */
 export const DEFAULT_CHUNK_JOBS = 1000;
 /**
@@ -34,12 +36,24 @@ export interface EnqueueProgress {
   readonly requests: number;
   /** Jobs acknowledged (a request of more robots than one call takes is several jobs). */
   readonly jobs: number;
+  /** Of those, jobs that were new work; the others were already waiting or running, and stay as they were. */
+  readonly added: number;
+  /** Of the added, jobs whose earlier run had been dead-lettered: that dead letter is gone. */
+  readonly superseded: number;
 }
 
-/** Where jobs go: the seed queue (tests give a stand-in). */
-export type JobSink = Pick<SeedQueue, 'addBulk'>;
+export type BulkJob = Parameters<SeedQueue['addBulk']>[0][number];
 
-type BulkJob = Parameters<JobSink['addBulk']>[0][number];
+/** What one write did: see EnqueueProgress. */
+export interface SinkReport {
+  readonly added: number;
+  readonly superseded: number;
+}
+
+/** Where jobs go: the seed queue, superseding dead letters (`supersedingSink`); tests give a stand-in. */
+export interface JobSink {
+  addBulk(jobs: BulkJob[]): Promise<SinkReport>;
+}
 
 interface Chunk {
   readonly jobs: BulkJob[];
@@ -61,7 +75,7 @@ export async function writeJobs(
   const chunkSize = o.chunkSize ?? DEFAULT_CHUNK_JOBS;
   const depth = o.depth ?? DEFAULT_WRITE_DEPTH;
   const inFlight = new Set<Promise<void>>();
-  let done: EnqueueProgress = { requests: 0, jobs: 0 };
+  let done: EnqueueProgress = NOTHING_WRITTEN;
   let failure: { readonly err: unknown } | undefined;
   const stopped = (): boolean => failure !== undefined || o.signal?.aborted === true;
 
@@ -70,8 +84,8 @@ export async function writeJobs(
     const call = queue
       .addBulk(jobs)
       .then(
-        () => {
-          done = { requests: done.requests + requests, jobs: done.jobs + jobs.length };
+        (r) => {
+          done = { requests: done.requests + requests, jobs: done.jobs + jobs.length, added: done.added + r.added, superseded: done.superseded + r.superseded };
           o.onProgress?.(done);
         },
         (err: unknown) => {

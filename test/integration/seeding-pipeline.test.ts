@@ -25,7 +25,7 @@ async function open(extraEnv: Record<string, string> = {}, mockRate?: number): P
 }
 
 async function enqueue(requests: SeedRequest[]): Promise<number> {
-  const r = await enqueueRequests(q.seed, requests, {
+  const r = await enqueueRequests(q.jobs, requests, {
     command: 'add_robots',
     maxRobotsPerCall: q.config.maxRobotsPerCall,
     jobOptions: seedJobOptions(q.config),
@@ -162,7 +162,7 @@ describe('seeding through the queue (in-process worker)', () => {
 
   it('skips, without a call, the adds of a campaign that has ended (its robots were removed)', async () => {
     await open();
-    await enqueueRequests(q.seed, rooms(3, ''), {
+    await enqueueRequests(q.jobs, rooms(3, ''), {
       command: 'add_robots',
       maxRobotsPerCall: 500,
       jobOptions: seedJobOptions(q.config),

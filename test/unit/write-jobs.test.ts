@@ -23,7 +23,7 @@ class HeldSink {
         const done = (): void => void (this.#inFlight -= 1);
         this.calls.push({
           ids: jobs.map((j) => j.opts?.jobId ?? ''),
-          resolve: () => (done(), resolve([])),
+          resolve: () => (done(), resolve({ added: jobs.length, superseded: 0 })),
           reject: (err) => (done(), reject(err)),
         });
       }),
@@ -38,7 +38,7 @@ class HeldSink {
 /** A stand-in queue that answers at once, recording each call's job ids. */
 function recordingSink(): { sink: JobSink; calls: string[][] } {
   const calls: string[][] = [];
-  return { calls, sink: { addBulk: (jobs) => (calls.push(jobs.map((j) => j.opts?.jobId ?? '')), Promise.resolve([])) } };
+  return { calls, sink: { addBulk: (jobs) => (calls.push(jobs.map((j) => j.opts?.jobId ?? '')), Promise.resolve({ added: jobs.length, superseded: 0 })) } };
 }
 
 describe('writeJobs', () => {
@@ -55,7 +55,7 @@ describe('writeJobs', () => {
       ['add-e-0', 'add-e-1', 'add-e-2', 'add-e-3', 'add-e-4'],
     ]);
     expect(seen[0]?.[0]).toEqual({ name: 'seed', data: input[0]?.[0]?.data, opts: { attempts: 3, jobId: 'add-a-0' } });
-    expect(r).toEqual({ requests: 5, jobs: 13 });
+    expect(r).toEqual({ requests: 5, jobs: 13, added: 13, superseded: 0 });
   });
 
   it('keeps at most `depth` calls in flight', async () => {
@@ -65,7 +65,7 @@ describe('writeJobs', () => {
       await held.waitForCalls(answered + 1);
       held.calls[answered]?.resolve();
     }
-    expect(await written).toEqual({ requests: 50, jobs: 50 });
+    expect(await written).toEqual({ requests: 50, jobs: 50, added: 50, superseded: 0 });
     expect(held.maxInFlight).toBe(3);
   });
 
@@ -88,7 +88,7 @@ describe('writeJobs', () => {
     await expect(written).rejects.toThrow('Connection is closed.');
     expect(held.calls).toHaveLength(5);
     // Calls 1, 4 and 5 were acknowledged: 15 requests of 2 jobs, whichever order they came in.
-    expect(progress.at(-1)).toEqual({ requests: 15, jobs: 30 });
+    expect(progress.at(-1)).toEqual({ requests: 15, jobs: 30, added: 30, superseded: 0 });
   });
 
   it('stops at an abort: no new calls, those in flight finish, the abort reason is thrown', async () => {
@@ -102,7 +102,7 @@ describe('writeJobs', () => {
     held.calls[1]?.resolve();
     await expect(written).rejects.toMatchObject({ name: 'AbortError' });
     expect(held.calls).toHaveLength(2);
-    expect(progress.at(-1)).toEqual({ requests: 20, jobs: 20 });
+    expect(progress.at(-1)).toEqual({ requests: 20, jobs: 20, added: 20, superseded: 0 });
   });
 
   it('when reading the requests fails (the spool), waits for the calls in flight before passing the error on', async () => {
@@ -121,12 +121,18 @@ describe('writeJobs', () => {
     held.calls[0]?.resolve();
     held.calls[1]?.resolve();
     await expect(written).rejects.toThrow('spool unreadable');
-    expect(progress.at(-1)).toEqual({ requests: 20, jobs: 20 });
+    expect(progress.at(-1)).toEqual({ requests: 20, jobs: 20, added: 20, superseded: 0 });
+  });
+
+  it('adds up what each call says it added and superseded', async () => {
+    // A sink that finds the first job of each call already waiting and the last one dead-lettered.
+    const sink: JobSink = { addBulk: (jobs) => Promise.resolve({ added: jobs.length - 1, superseded: jobs.length > 1 ? 1 : 0 }) };
+    expect(await writeJobs(sink, requests(25), { jobOptions: {}, chunkSize: 10 })).toEqual({ requests: 25, jobs: 25, added: 22, superseded: 3 });
   });
 
   it('writes nothing for no requests', async () => {
     const { sink, calls } = recordingSink();
-    expect(await writeJobs(sink, [], { jobOptions: {} })).toEqual({ requests: 0, jobs: 0 });
+    expect(await writeJobs(sink, [], { jobOptions: {} })).toEqual({ requests: 0, jobs: 0, added: 0, superseded: 0 });
     expect(calls).toEqual([]);
   });
 });

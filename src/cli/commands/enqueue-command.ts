@@ -32,6 +32,8 @@ function describeSummary(s: EnqueueSummary): string {
   const lines = [
     `enqueued ${s.enqueuedLines} of ${s.lines} lines as ${s.jobs} jobs in ${(s.durationMs / 1000).toFixed(1)} s (${s.jobsPerSecond} jobs/s)`,
   ];
+  if (s.alreadyQueued > 0) lines.push(`${s.alreadyQueued} of the jobs were already waiting or running, and were left as they were`);
+  if (s.superseded > 0) lines.push(`${s.superseded} jobs replaced dead letters of the same rooms and robots (those dead letters are gone)`);
   if (s.duplicatesRemoved > 0) lines.push(`removed ${s.duplicatesRemoved} duplicate robots within lines`);
   if (s.invalidLines > 0) {
     lines.push(`skipped ${s.invalidLines} invalid lines:`);

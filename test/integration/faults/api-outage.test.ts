@@ -39,7 +39,7 @@ describe('the Tencent API down for 20 s in the middle of a run', () => {
 
   it('holds calls while the shared breaker is open, sends few into the outage, dead-letters nothing, and finishes', async () => {
     const requests = Array.from({ length: ROOMS }, (_, i) => ({ groupId: `outage-${i}`, robots: ['bot_1'] }));
-    await enqueueRequests(q.seed, requests, { command: 'add_robots', maxRobotsPerCall: 500, jobOptions: seedJobOptions(q.config) });
+    await enqueueRequests(q.jobs, requests, { command: 'add_robots', maxRobotsPerCall: 500, jobOptions: seedJobOptions(q.config) });
     w = await startWorkerRuntime(q);
     await waitFor('work under way', async () => (await q.status()).completed >= 300, 30_000, 50);
 

@@ -21,7 +21,7 @@ async function setUp(latencyMs: { min: number; max: number }, env: Record<string
 }
 
 async function seed(groupIds: string[]): Promise<void> {
-  await enqueueRequests(q.seed, groupIds.map((groupId) => ({ groupId, robots: ['bot_1'] })), {
+  await enqueueRequests(q.jobs, groupIds.map((groupId) => ({ groupId, robots: ['bot_1'] })), {
     command: 'add_robots',
     maxRobotsPerCall: 500,
     jobOptions: seedJobOptions(q.config),
