@@ -9,6 +9,9 @@ import type { SeedJobData } from '../queue/seed-job.js';
 import { CallStats } from '../stats/call-stats.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import { breakerGate } from '../breaker/breaker-gate.js';
+import { AccountPause } from '../breaker/account-pause.js';
+import { accountGate } from '../breaker/account-gate.js';
+import { accountFingerprint } from '../tencent/account-fingerprint.js';
 import { createSeedProcessor } from '../worker/seed-processor.js';
 import { startConcurrencyTuner } from '../worker/concurrency-tuner.js';
 import { startSeedWorker, type SeedWorker, type SeedWorkerEvents } from '../worker/seed-worker.js';
@@ -20,6 +23,8 @@ export interface WorkerRuntime {
   readonly stats: CallStats;
   /** The circuit breaker this process shares with every other worker. */
   readonly breaker: CircuitBreaker;
+  /** The fleet's pause for answers about the app or account (a wrong key, an expired package). */
+  readonly accountPause: AccountPause;
   /** The fleet's shared limiter, as this process takes part in it. */
   readonly limiter: SharedLimiter;
   /** First call drains (jobs in hand finish), `force` abandons them to the stalled checker. */
@@ -70,7 +75,9 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     logger,
   });
   const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger });
-  const gate = breakerGate(breaker);
+  const breakerCalls = breakerGate(breaker);
+  const accountPause = new AccountPause({ redis: q.redis, prefix: config.keyPrefix, logger, configuration: accountFingerprint(tencent) });
+  const gate = accountGate(breakerCalls, accountPause);
   const observed = observeCalls(client, [(outcome, sentAt) => stats.record(outcome, sentAt), ...(o.observers ?? [])]);
   const api = rateLimitedApi(observed, { limiter, gate, signal: closing.signal });
   const processor = createSeedProcessor({
@@ -79,6 +86,7 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     logger,
     slowDownDelayMs: config.slowDownDelayMs,
     slowDownGiveUpMs: config.slowDownGiveUpMs,
+    pauseAccount: (outcome, note) => accountPause.pause(outcome, note),
     ...(o.skip === undefined ? {} : { skip: o.skip }),
   });
   const concurrency = o.concurrency ?? config.workerConcurrency;
@@ -107,12 +115,13 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     worker,
     stats,
     breaker,
+    accountPause,
     limiter,
     async close(force = false) {
       tuner.stop();
       closing.abort();
       await worker.close(force);
-      await Promise.all([limiter.close(), gate.close(), api.close()]);
+      await Promise.all([limiter.close(), breakerCalls.close(), api.close()]);
     },
   };
 }

@@ -9,6 +9,7 @@ export const STATUS_USAGE = 'robot-seeder status [--json]';
 export const DLQ_USAGE = 'robot-seeder dlq list|replay|purge [--code N|none] [--json]';
 export const SERVE_USAGE = 'robot-seeder serve [--with-workers] [--port N] [--host H]';
 export const RATE_USAGE = 'robot-seeder rate show|set N|reset [--json]   (uses TIM_SDKAPPID)';
+export const RESUME_USAGE = 'robot-seeder resume [--json]';
 export const CAMPAIGN_USAGE =
   'robot-seeder campaign add NAME --file FILE (--cron EXPR [--tz ZONE] | --every DURATION | --at TIME) [--remove-at TIME] [--replace]\n' +
   '      | list | pause|resume|remove NAME | report NAME | sync [DIR|FILE]   (each takes --json)';
@@ -29,6 +30,7 @@ export const COMMAND_HELP = {
   dlq: { usage: DLQ_USAGE, summary: 'list, replay or purge dead letters' },
   serve: { usage: SERVE_USAGE, summary: 'HTTP API, Tencent callbacks, /metrics and /admin (with --with-workers, work the queue too)' },
   rate: { usage: RATE_USAGE, summary: "show or change the fleet's shared rate while it runs (set N overrides RATE_LIMIT_PER_SECOND)" },
+  resume: { usage: RESUME_USAGE, summary: "lift the fleet's pause after Tencent refused the app's account (a wrong key, an expired package), once fixed" },
   campaign: { usage: CAMPAIGN_USAGE, summary: 'add, list, pause, resume, remove, report or sync campaigns that re-add robots on a schedule' },
   'mock-api': { usage: MOCK_API_USAGE, summary: 'start the built-in stand-in for the Tencent API' },
 } as const satisfies Readonly<Record<string, CommandHelp>>;

@@ -7,6 +7,8 @@ export const EXIT = {
   usage: 2,
   inputInvalid: 3,
   redisUnavailable: 4,
+  /** `run` stopped because Tencent refused the app's account (the fleet is paused); its jobs stay queued. */
+  accountRefused: 6,
   /** Stopped by SIGINT/SIGTERM before the work was done (`run`, `enqueue`), or forced by a second signal. */
   interrupted: 130,
 } as const;
@@ -25,6 +27,8 @@ export function exitCodeOf(code: SeederErrorCode): number {
       return EXIT.redisUnavailable;
     case 'INTERRUPTED':
       return EXIT.interrupted;
+    case 'ACCOUNT_REFUSED':
+      return EXIT.accountRefused;
     default:
       return EXIT.failure;
   }

@@ -17,6 +17,7 @@ const LOAD_COMMAND: Readonly<Record<CommandName, () => Promise<CommandRun>>> = {
   dlq: async () => (await import('./commands/dlq-command.js')).dlqCommand,
   serve: async () => (await import('./commands/serve-command.js')).serveCommand,
   rate: async () => (await import('./commands/rate-command.js')).rateCommand,
+  resume: async () => (await import('./commands/resume-command.js')).resumeCommand,
   campaign: async () => (await import('./commands/campaign-command.js')).campaignCommand,
   'mock-api': async () => (await import('./commands/mock-api-command.js')).mockApiCommand,
 };

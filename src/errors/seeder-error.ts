@@ -12,7 +12,9 @@ export type SeederErrorCode =
   | 'REDIS_UNAVAILABLE'
   | 'NOT_FOUND'
   /** Stopped by SIGINT/SIGTERM before the work was done; the message says how far it got. */
-  | 'INTERRUPTED';
+  | 'INTERRUPTED'
+  /** Tencent refused the app's account (a wrong key, an expired package): the fleet is paused, the jobs kept. */
+  | 'ACCOUNT_REFUSED';
 
 export class SeederError extends Error {
   override readonly name = 'SeederError';

@@ -15,6 +15,8 @@ export interface SeederMetricsOptions {
   readonly queueStatus: () => Promise<QueueStatus>;
   /** Read at scrape time: the shared circuit breaker's state (it lives in Redis, so any process can report it). */
   readonly breakerState: () => Promise<BreakerState>;
+  /** Whether the fleet is paused because Tencent refused the app's account (read at scrape time). */
+  readonly accountPaused: () => Promise<boolean>;
   /** Called when the queue figures cannot be read; the queue gauges are then NaN (unknown) in that scrape. */
   readonly onCollectError?: (err: unknown) => void;
   /** Node.js process metrics (CPU, memory, event loop, ...), default true. */
@@ -83,6 +85,15 @@ export function createSeederMetrics(o: SeederMetricsOptions): SeederMetrics {
     registers: [registry],
     async collect() {
       this.set(await o.breakerState().then((s) => (s === 'open' ? 1 : 0), () => NaN));
+    },
+  });
+
+  new Gauge({
+    name: 'robot_seeder_account_paused',
+    help: "1 while the whole fleet holds its calls because Tencent refused the app's account (a wrong key, an expired package; `robot-seeder status` says why), 0 otherwise; NaN when Redis cannot be read",
+    registers: [registry],
+    async collect() {
+      this.set(await o.accountPaused().then((p) => (p ? 1 : 0), () => NaN));
     },
   });
 

@@ -21,7 +21,7 @@ export class CallStats {
   #firstAt = 0;
   #lastAt = 0;
   #latencyMs = 0;
-  readonly #byKind: Record<OutcomeKind, number> = { success: 0, retry: 0, 'slow-down': 0, resign: 0, split: 0, permanent: 0 };
+  readonly #byKind: Record<OutcomeKind, number> = { success: 0, retry: 0, 'slow-down': 0, resign: 0, split: 0, account: 0, permanent: 0 };
   readonly #byError = new Map<string, number>();
 
   record(outcome: CallOutcome, at = Date.now()): void {

@@ -9,9 +9,12 @@ import type { RobotCommand } from '../domain/robot-command.js';
  * - slow-down: the app is over its rate (60007, 60011, 60018, 60019, 10006): wait, do not use an attempt.
  * - resign:    the UserSig is expired or rejected: make a new one and retry once.
  * - split:     10005, too many accounts in one request: retry in smaller batches.
+ * - account:   the answer is about the app or its admin account, not the room (a wrong key or
+ *              SDKAppID, no admin, package expired, IP not allowed): every call would get it, so
+ *              the whole fleet pauses (`AccountPause`); no job uses an attempt or is dead-lettered.
  * - permanent: retrying cannot help (10004, 10007, 10010, 10015, ...): dead-letter.
  */
-export type OutcomeKind = 'success' | 'retry' | 'slow-down' | 'resign' | 'split' | 'permanent';
+export type OutcomeKind = 'success' | 'retry' | 'slow-down' | 'resign' | 'split' | 'account' | 'permanent';
 
 export interface CallOutcome {
   readonly kind: OutcomeKind;

@@ -32,17 +32,22 @@ const POLICY_ROWS: readonly PolicyRow[] = [
   [[10007], 'permanent', 'insufficient permissions: must be an app admin or the group owner'],
   [[10010], 'permanent', 'group does not exist or was dissolved'],
   [[10015], 'permanent', 'invalid group ID'],
+  // The request itself is malformed: a bug or a proxy mangling it, seen per request.
+  [[60002, 60003], 'permanent', 'malformed request (URL or body)'],
+  // Answers about the app or the admin account, which every call of the fleet would get alike:
+  // dead-lettering room after room for them turns a configuration mistake into lost work, so
+  // the fleet pauses instead (`AccountPause`) until it is fixed.
   [
-    [60002, 60003, 60006, 60009, 60010, 60012, 60015, 60016, 60017, 60020, 60021],
-    'permanent',
-    'malformed request, bad SDKAppID, admin required, app disabled, package expired or IP not allowed',
+    [60006, 60009, 60010, 60012, 60015, 60016, 60017, 60020, 60021],
+    'account',
+    'bad or disabled SDKAppID, admin required, package expired or IP not allowed',
   ],
   [
     [70009, 70013, 70014, 70016, 70020, 70051, 70114, 70398, 70402, 70403],
-    'permanent',
-    'secret key, account or app mismatch, account blocklisted, or a limit reached',
+    'account',
+    'secret key, account or app mismatch, account blocklisted, or a limit of the app reached',
   ],
-  [[70050], 'permanent', 'too many failed UserSig checks: wait a minute before trying again'],
+  [[70050], 'account', 'too many failed UserSig checks: wait a minute before trying again'],
 ];
 
 /**

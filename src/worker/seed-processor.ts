@@ -14,6 +14,11 @@ export interface SeedProcessorDeps {
   readonly slowDownDelayMs: number;
   /** A job Tencent has refused for rate for this long is dead-lettered with the refusal's code. */
   readonly slowDownGiveUpMs: number;
+  /**
+   * Pauses the whole fleet for an answer about the app or account (`AccountPause`): a UserSig
+   * refused again after a fresh one. The job's next call then waits until the pause is lifted.
+   */
+  readonly pauseAccount: (outcome: CallOutcome, note: string) => Promise<void>;
   /** Asked before each attempt: a reason to complete the job without calling (e.g. its campaign ended), or null. */
   readonly skip?: (data: SeedJobData) => Promise<string | null>;
 }
@@ -75,11 +80,17 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
           break;
         case 'resign':
           if (resigned || !deps.userSig.renew()) {
-            await fail(outcome, deps.userSig.renewable ? ' (again after a fresh UserSig)' : ' (TIM_USERSIG cannot be renewed: set TIM_SECRET_KEY)');
+            // Every call would be refused alike: the key, admin or app is wrong, not this room.
+            await deps.pauseAccount(outcome, deps.userSig.renewable ? ' (again after a fresh UserSig)' : ' (TIM_USERSIG cannot be renewed: set TIM_SECRET_KEY)');
+            break;
           }
           resigned = true;
           log.info({ errorCode: outcome.errorCode }, 'UserSig refused; signed a new one');
           break;
+        case 'account':
+          // Reaches here only when the gate could not record the pause (Redis away): wait, no attempt used.
+          await job.moveToDelayed(Date.now() + withJitter(deps.slowDownDelayMs), token);
+          throw new bullmq.DelayedError();
         case 'slow-down': {
           // Held back by this process (no code, no status) is no answer from Tencent: it never counts.
           const refused = outcome.errorCode !== null || outcome.httpStatus !== null;

@@ -87,16 +87,22 @@ describe('seeding through the queue (in-process worker)', () => {
     expect(codes['10002']).toBe(8);
   });
 
-  it('re-signs the UserSig once when Tencent rejects it, and dead-letters a second rejection', async () => {
+  it('re-signs the UserSig once when Tencent rejects it; a second rejection pauses the fleet instead of dead-lettering', async () => {
     await open({ JOB_ATTEMPTS: '1' });
-    const jobs = await enqueue([room('room-expired~70001x1'), room('room-rejected~70001'), room('room-busy~60007x2')]);
-    await workUntilDone(jobs);
-    expect(await q.status()).toMatchObject({ completed: 2, deadLetter: 1 });
+    await workUntilDone(await enqueue([room('room-expired~70001x1'), room('room-busy~60007x2')]));
     expect(mock.robotsIn('room-expired~70001x1')).toEqual(['bot-a', 'bot-b']);
     expect(mock.robotsIn('room-busy~60007x2')).toEqual(['bot-a', 'bot-b']); // rate-limit answers used no attempt
-    const [entry] = await q.deadLetters.list();
-    expect(entry).toMatchObject({ groupId: 'room-rejected~70001', errorCode: 70001 });
-    expect(entry?.errorInfo).toContain('again after a fresh UserSig');
+
+    // Refused even with a fresh UserSig: the key or the account is wrong, not this room.
+    await enqueue([room('room-rejected~70001')]);
+    const runtime = w;
+    if (runtime === undefined) throw new Error('no worker runtime');
+    await waitFor('the fleet to pause', () => runtime.accountPause.holds());
+    const pause = await runtime.accountPause.read();
+    expect(pause?.errorCode).toBe(70001);
+    expect(pause?.errorInfo).toContain('again after a fresh UserSig');
+    expect(await q.status()).toMatchObject({ completed: 2, deadLetter: 0, waiting: 0 });
+    expect(mock.stats().byCode['70001']).toBe(3); // the expired room once, the rejected room twice
   });
 
   it('splits a call refused with 10005 into halves instead of dead-lettering it', async () => {

@@ -11,6 +11,7 @@ import type { RandomInt } from '../../src/callbacks/choose-robots.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildHttpServer } from '../../src/http/build-http-server.js';
 import { createLogger } from '../../src/log/logger.js';
+import { AccountPause } from '../../src/breaker/account-pause.js';
 import { createSeederMetrics, type SeederMetrics } from '../../src/metrics/seeder-metrics.js';
 import { deleteKeys, seederEnv, TEST_SDKAPPID, uniquePrefix } from './test-env.js';
 
@@ -74,6 +75,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     limiter: () => server.workers?.limiter.stats() ?? null,
     queueStatus: () => q.status(),
     breakerState: () => breaker.state(),
+    accountPaused: async () => (await new AccountPause({ redis: q.redis, prefix: config.keyPrefix, logger, configuration: null }).read()) !== null,
     processMetrics: true,
   });
   const http = config.http;

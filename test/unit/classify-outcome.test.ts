@@ -11,8 +11,10 @@ const TABLE: readonly (readonly [number, OutcomeKind])[] = [
   ...[10001, 60004, 60005, 70002, 70003, 70004, 70005, 70006, 70007, 70008, 70010].map((c) => [c, 'resign'] as const),
   [10005, 'split'],
   ...[10003, 10004, 10007, 10010, 10015].map((c) => [c, 'permanent'] as const),
-  ...[60002, 60003, 60006, 60009, 60010, 60012, 60015, 60016, 60017, 60020, 60021].map((c) => [c, 'permanent'] as const),
-  ...[70009, 70013, 70014, 70016, 70020, 70050, 70051, 70114, 70398, 70402, 70403].map((c) => [c, 'permanent'] as const),
+  ...[60002, 60003].map((c) => [c, 'permanent'] as const),
+  // About the app or the admin account, not the room: the fleet pauses.
+  ...[60006, 60009, 60010, 60012, 60015, 60016, 60017, 60020, 60021].map((c) => [c, 'account'] as const),
+  ...[70009, 70013, 70014, 70016, 70020, 70050, 70051, 70114, 70398, 70402, 70403].map((c) => [c, 'account'] as const),
 ];
 
 function tencent(errorCode: number, errorInfo = '', extra: Record<string, unknown> = {}): string {

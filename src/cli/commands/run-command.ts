@@ -4,6 +4,8 @@ import { startWorkerRuntime } from '../../app/worker-runtime.js';
 import { combineWorkerEvents } from '../../app/combine-worker-events.js';
 import { campaignAccounting } from '../../campaign/campaign-accounting.js';
 import { isDrained } from '../../queue/queue-status.js';
+import { ACCOUNT_PAUSE_HINT, describeAccountProblem } from '../../breaker/account-pause.js';
+import { SeederError } from '../../errors/seeder-error.js';
 import { integerFlag, parseCommandArgs, requirePositional } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { enqueueFile } from '../enqueue-file.js';
@@ -57,7 +59,13 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       const held = openSince === null ? '' : ' [API not answering: calls held, probing once a second]';
       return `jobs, ${s.calls} calls, ${s.callsPerSecond.toFixed(0)} calls/s, ${retried} retried, ${finished() - seeded} dead-lettered${held}`;
     };
+    let paused = false;
     while (!stop.signal.aborted && !isDrained(await q.status())) {
+      // Tencent refused the app's account: nothing will be seeded until it is fixed, so stop and say so.
+      if (await w.accountPause.holds()) {
+        paused = true;
+        break;
+      }
       // An unreachable API (a wrong TIM_BASE_URL or TIM_REGION, a network outage) holds every call
       // without using attempts: say so, rather than look stuck.
       openSince = (await w.breaker.state()) === 'open' ? (openSince ?? Date.now()) : null;
@@ -74,6 +82,16 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     await w.close();
     await accounting.flush();
     removeSignals();
+    if (paused) {
+      const problem = await w.accountPause.read();
+      const queue = await q.status();
+      bar.finish(finished(), enqueue.jobs, detail());
+      throw new SeederError(
+        'ACCOUNT_REFUSED',
+        `stopped: ${problem === null ? "Tencent refused the app's account" : describeAccountProblem(problem)}; ${seeded} jobs were done, ${queue.waiting + queue.delayed} stay in the queue (none dead-lettered for it)`,
+        { hint: `${ACCOUNT_PAUSE_HINT}; then run the same command again` },
+      );
+    }
     bar.finish(finished(), enqueue.jobs, detail());
     const report = buildRunReport({
       enqueue,

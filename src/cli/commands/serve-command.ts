@@ -3,6 +3,7 @@ import { SlotLedger } from '../../limiter/slot-ledger.js';
 import { openQueueRuntime } from '../../app/queue-runtime.js';
 import { startWorkerProcess, type WorkerProcess } from '../../app/worker-process.js';
 import { CircuitBreaker } from '../../breaker/circuit-breaker.js';
+import { AccountPause } from '../../breaker/account-pause.js';
 import { loadSeedRules } from '../../callbacks/load-seed-rules.js';
 import type { HttpConfig } from '../../config/seeder-config.js';
 import { SeederError } from '../../errors/seeder-error.js';
@@ -41,11 +42,13 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   let workers: WorkerProcess | null = null;
   try {
     const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger });
+    const accountPause = new AccountPause({ redis: q.redis, prefix: config.keyPrefix, logger, configuration: null });
     const rate = new SlotLedger(q.redis, config.keyPrefix, sdkAppId, ledgerPolicy(config.rateLimitPerSecond));
     const metrics = createSeederMetrics({
       rate: () => rate.read(),
       queueStatus: () => q.status(),
       breakerState: () => breaker.state(),
+      accountPaused: async () => (await accountPause.read()) !== null,
       limiter: () => workers?.runtime.limiter.stats() ?? null,
       onCollectError: (err) => logger.warn({ err }, 'metrics: cannot read figures from Redis'),
     });

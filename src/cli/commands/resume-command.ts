@@ -1,0 +1,26 @@
+import { AccountPause, describeAccountProblem } from '../../breaker/account-pause.js';
+import { connectRedis, createRedis } from '../../redis/redis-connection.js';
+import { parseCommandArgs } from '../cli-args.js';
+import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
+import { RESUME_USAGE } from '../command-help.js';
+import { EXIT } from '../exit-codes.js';
+
+/**
+ * `resume`: lifts the account pause (the fleet stopped calling after Tencent refused the app's
+ * account), once the cause is fixed. Every worker sends again within a second; if the cause is
+ * not fixed, the first refused call pauses the fleet again, costing a handful of calls.
+ */
+export async function resumeCommand(args: readonly string[]): Promise<number> {
+  const { values } = parseCommandArgs(args, { ...COMMON_FLAGS, json: { type: 'boolean', default: false } }, RESUME_USAGE);
+  const ctx = createCliContext(values, { tencent: false });
+  const { config } = ctx;
+  const redis = await connectRedis(createRedis(config.redisUrl, 'producer', { cluster: config.redisCluster }), config.redisUrl);
+  try {
+    const lifted = await new AccountPause({ redis, prefix: config.keyPrefix, logger: ctx.logger, configuration: null }).resume();
+    if (values.json) ctx.out.write(`${JSON.stringify({ lifted })}\n`);
+    else ctx.out.write(lifted === null ? 'the fleet was not paused\n' : `lifted the pause (${describeAccountProblem(lifted)}); workers call again within a second\n`);
+    return EXIT.ok;
+  } finally {
+    redis.disconnect();
+  }
+}
