@@ -2,7 +2,8 @@ import type { JobsOptions } from 'bullmq';
 import type { SeedRequest } from '../domain/seed-request.js';
 import { validateSeedRequest } from '../input/validate-seed-request.js';
 import { planJobs } from '../queue/plan-jobs.js';
-import { writeJobs, type JobSink } from '../queue/write-jobs.js';
+import { NOTHING_WRITTEN, writeJobs, type EnqueueProgress, type JobSink } from '../queue/write-jobs.js';
+import { describeRedisFailure, isRedisFull } from '../redis/redis-failure.js';
 import type { RequestProblem } from './api-errors.js';
 
 /** Problems listed in one 400 answer at most; a last entry counts the rest. */
@@ -17,7 +18,16 @@ export interface AcceptJobsDeps {
 
 export type AcceptJobsResult =
   | { readonly statusCode: 202; readonly body: { readonly accepted: number; readonly added: number; readonly superseded: number; readonly jobIds: readonly string[] } }
-  | { readonly statusCode: 400; readonly body: { readonly errors: readonly RequestProblem[] } };
+  | { readonly statusCode: 400; readonly body: { readonly errors: readonly RequestProblem[] } }
+  | { readonly statusCode: 503 | 507; readonly body: StorageFailure };
+
+/** Redis refused the jobs part-way: what it acknowledged before, so that a client knows where it stands. */
+export interface StorageFailure {
+  readonly error: 'REDIS_FULL' | 'REDIS_UNAVAILABLE';
+  readonly message: string;
+  /** Items and jobs Redis acknowledged (a few more of the last batch may be in too). */
+  readonly enqueued: { readonly items: number; readonly jobs: number };
+}
 
 /**
  * Validates every item first (with the job files' rules) and enqueues only when all are valid:
@@ -46,6 +56,31 @@ export async function acceptJobs(items: readonly unknown[], d: AcceptJobsDeps): 
     return { statusCode: 400, body: { errors: problems } };
   }
   const planned = requests.map((r) => planJobs('add_robots', r, d.maxRobotsPerCall));
-  const written = await writeJobs(d.jobs, planned, { jobOptions: d.jobOptions });
+  let acknowledged: EnqueueProgress = NOTHING_WRITTEN;
+  let written: EnqueueProgress;
+  try {
+    written = await writeJobs(d.jobs, planned, { jobOptions: d.jobOptions, onProgress: (p) => (acknowledged = p) });
+  } catch (err) {
+    return storageFailure(err, acknowledged, requests.length);
+  }
   return { statusCode: 202, body: { accepted: requests.length, added: written.added, superseded: written.superseded, jobIds: planned.flatMap((jobs) => jobs.map((j) => j.jobId)) } };
+}
+
+/**
+ * 507 when Redis is full (maxmemory reached under noeviction), 503 when it fails otherwise: the
+ * work is not lost, it is not in yet. Job ids are content hashes, so sending the same request
+ * again once Redis takes writes adds only what is missing.
+ */
+function storageFailure(err: unknown, acknowledged: EnqueueProgress, items: number): AcceptJobsResult {
+  const full = isRedisFull(err);
+  return {
+    statusCode: full ? 507 : 503,
+    body: {
+      error: full ? 'REDIS_FULL' : 'REDIS_UNAVAILABLE',
+      message:
+        `${acknowledged.requests} of ${items} items (${acknowledged.jobs} jobs) were enqueued before Redis refused the rest: ${describeRedisFailure(err)}; ` +
+        'send the same request again once Redis takes writes: jobs already queued are not added twice',
+      enqueued: { items: acknowledged.requests, jobs: acknowledged.jobs },
+    },
+  };
 }

@@ -7,6 +7,19 @@ interface JobsBody {
   readonly jobs: readonly unknown[];
 }
 
+/** 503/507: Redis refused the jobs part-way (507: it is full); `enqueued` says what it acknowledged. */
+const STORAGE_FAILURE_BODY = {
+  type: 'object',
+  description:
+    'REDIS_FULL (507: maxmemory reached) or REDIS_UNAVAILABLE (503): `enqueued` counts the items and jobs Redis acknowledged before (a few more of the last batch may be in); sending the same request again adds only what is missing.',
+  required: ['error', 'message', 'enqueued'],
+  properties: {
+    error: { type: 'string' },
+    message: { type: 'string' },
+    enqueued: { type: 'object', required: ['items', 'jobs'], properties: { items: { type: 'integer' }, jobs: { type: 'integer' } } },
+  },
+} as const;
+
 const IDEMPOTENCY_KEY = {
   type: 'string',
   minLength: 1,
@@ -43,6 +56,8 @@ export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, i
           409: { ...ERROR_BODY, description: 'IDEMPOTENCY_KEY_IN_USE: a request with this key is still being processed.' },
           413: { ...ERROR_BODY, description: 'BODY_TOO_LARGE: over BODY_LIMIT_BYTES.' },
           422: { ...ERROR_BODY, description: 'IDEMPOTENCY_KEY_REUSED: the key was used with another body.' },
+          503: STORAGE_FAILURE_BODY,
+          507: STORAGE_FAILURE_BODY,
         },
       },
     },
@@ -74,7 +89,9 @@ export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, i
         await idempotency.release(key).catch(() => undefined);
         throw err;
       }
-      await idempotency.complete(key, fingerprint, r);
+      // A failure of Redis is not an answer to keep: the same key must be able to try again.
+      if (r.statusCode >= 500) await idempotency.release(key).catch(() => undefined);
+      else await idempotency.complete(key, fingerprint, r);
       return reply.code(r.statusCode).send(r.body);
     },
   );

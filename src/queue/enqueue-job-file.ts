@@ -6,6 +6,7 @@ import { invalidLinesError } from '../input/invalid-lines.js';
 import type { IntakeTally, LineProblem } from '../input/job-file-intake.js';
 import { jobFileLabel } from '../input/job-file-source.js';
 import type { InputFormat } from '../input/read-job-file.js';
+import { describeRedisFailure, isRedisFull } from '../redis/redis-failure.js';
 import { planJobs } from './plan-jobs.js';
 import { NOTHING_WRITTEN, writeJobs, type EnqueueProgress, type JobSink } from './write-jobs.js';
 
@@ -120,8 +121,8 @@ function stoppedError(label: string, written: EnqueueProgress, tally: IntakeTall
     if (written.jobs > 0) err.message += `; enqueueing stopped after ${written.requests} lines (${inRedis})`;
     return err;
   }
-  return new SeederError('REDIS_UNAVAILABLE', `enqueueing ${label} stopped after ${written.requests} lines (${inRedis}): ${err instanceof Error ? err.message : String(err)}`, {
-    hint: `once Redis answers again, ${RUN_AGAIN}`,
+  return new SeederError('REDIS_UNAVAILABLE', `enqueueing ${label} stopped after ${written.requests} lines (${inRedis}): ${describeRedisFailure(err)}`, {
+    hint: isRedisFull(err) ? `free memory in Redis or raise its maxmemory, then ${RUN_AGAIN}` : `once Redis answers again, ${RUN_AGAIN}`,
     cause: err,
   });
 }

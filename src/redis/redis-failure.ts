@@ -11,3 +11,8 @@ export function describeRedisFailure(err: unknown): string {
   if (err.message.startsWith('LOADING')) return `Redis is still loading its data after a restart: ${text}`;
   return text;
 }
+
+/** Redis refused a write because it is full (maxmemory reached under noeviction): an outage of Redis, not a failure of the work. */
+export function isRedisFull(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('OOM');
+}
