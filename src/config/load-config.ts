@@ -1,6 +1,6 @@
 import { SeederError } from '../errors/seeder-error.js';
 import { REGION_NAMES, regionBaseUrl, type Region } from '../domain/regions.js';
-import { DEFAULT_MAX_ROBOTS_PER_CALL } from '../domain/limits.js';
+import { DEFAULT_MAX_ROBOTS_PER_CALL, DEFAULT_MAX_ROBOTS_PER_LINE } from '../domain/limits.js';
 import { EnvReader } from './env-reader.js';
 import type { HttpConfig, SeederConfig, TencentConfig } from './seeder-config.js';
 
@@ -30,7 +30,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     workerConcurrency: r.integer('WORKER_CONCURRENCY', 50, 1, 10_000),
     workerMaxConcurrency: r.integer('WORKER_MAX_CONCURRENCY', 500, 1, 10_000),
     maxRobotsPerCall: r.integer('MAX_ROBOTS_PER_CALL', DEFAULT_MAX_ROBOTS_PER_CALL, 1, 10_000),
-    maxRobotsPerLine: r.integer('MAX_ROBOTS_PER_LINE', 10_000, 1, 1_000_000),
+    maxRobotsPerLine: r.integer('MAX_ROBOTS_PER_LINE', DEFAULT_MAX_ROBOTS_PER_LINE, 1, 1_000_000),
     enqueueMemoryMb: r.integer('ENQUEUE_MEMORY_MB', 64, 0, 1_048_576),
     jobAttempts: r.integer('JOB_ATTEMPTS', 8, 1, 1000),
     backoffDelayMs: r.integer('BACKOFF_DELAY_MS', 1000, 1, 3_600_000),

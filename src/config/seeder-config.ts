@@ -16,7 +16,10 @@ export interface SeederConfig {
   readonly workerMaxConcurrency: number;
   /** `MAX_ROBOTS_PER_CALL`, default 500: longer robot lists are split into several jobs at enqueue time. */
   readonly maxRobotsPerCall: number;
-  /** `MAX_ROBOTS_PER_LINE`, default 10000: an input line with more robots is refused as hostile. */
+  /**
+   * `MAX_ROBOTS_PER_LINE`, default 1000: an input line with more robots is refused. `add_robots` sets
+   * member tag 500, and Tencent's member-tags API allows at most 1,000 members per tag.
+   */
   readonly maxRobotsPerLine: number;
   /** `ENQUEUE_MEMORY_MB`, default 64: planned jobs of a job file held in memory (estimated) before the rest are spooled to a temporary file; 0 spools all. */
   readonly enqueueMemoryMb: number;

@@ -22,6 +22,8 @@ describe('loadConfig', () => {
       keyPrefix: '{robot-seeder}',
       rateLimitPerSecond: 200,
       maxRobotsPerCall: 500,
+      // Tencent's member-tag limit: 1,000 members per tag (add_robots sets tag 500).
+      maxRobotsPerLine: 1000,
       logLevel: 'info',
       tencent: null,
     });
