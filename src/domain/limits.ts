@@ -12,3 +12,5 @@ export const DEFAULT_MAX_ROBOTS_PER_CALL = 500;
  * cannot hold more robots than that.
  */
 export const DEFAULT_MAX_ROBOTS_PER_LINE = 1000;
+/** Tencent's own back-end timeout for a REST call (tencent-chat-rest.md): a client timeout must be longer. */
+export const TENCENT_BACKEND_TIMEOUT_MS = 3000;
