@@ -11,8 +11,10 @@ export const LIVE_GROUP_TYPE = 'AVChatRoom';
 export interface CallbackSettings {
   /** Our SDKAppID (TIM_SDKAPPID): callbacks for any other app are ignored. */
   readonly sdkAppId: number;
-  /** CALLBACK_TOKEN; null = callbacks are not authenticated. */
+  /** CALLBACK_TOKEN: every callback must carry its Sign; null = none set. */
   readonly token: string | null;
+  /** CALLBACK_AUTH=none: without a token, callbacks are accepted unsigned; otherwise they are refused. */
+  readonly acceptUnsigned: boolean;
   readonly selection: RobotSelection;
   readonly maxSkewSeconds?: number;
 }
@@ -24,14 +26,15 @@ export interface CallbackRequest {
 }
 
 export type CallbackDecision =
-  | { readonly kind: 'unauthorized'; readonly check: Exclude<SignatureCheck, 'ok'> }
+  | { readonly kind: 'unauthorized'; readonly check: Exclude<SignatureCheck, 'ok'> | 'no-token' }
   | { readonly kind: 'ignored'; readonly command: string; readonly reason: string; readonly groupId?: string }
   | { readonly kind: 'seed'; readonly groupId: string; readonly groupName: string; readonly robots: string[] };
 
 /**
  * Decides what one callback leads to, without side effects: the caller answers CALLBACK_OK
  * (or 401 for `unauthorized`) at once, and enqueues for `seed` afterwards.
- * Order: authentication, then our SdkAppid, then the command and the group type.
+ * Order: authentication, then our SdkAppid, then the command and the group type. Without a token,
+ * only `acceptUnsigned` lets a callback through: unsigned callbacks are refused by default.
  */
 export function decideCallback(req: CallbackRequest, s: CallbackSettings, nowMs: number, random?: RandomInt): CallbackDecision {
   if (s.token !== null) {
@@ -43,6 +46,8 @@ export function decideCallback(req: CallbackRequest, s: CallbackSettings, nowMs:
       ...(s.maxSkewSeconds === undefined ? {} : { maxSkewSeconds: s.maxSkewSeconds }),
     });
     if (check !== 'ok') return { kind: 'unauthorized', check };
+  } else if (!s.acceptUnsigned) {
+    return { kind: 'unauthorized', check: 'no-token' };
   }
   const body = parseBody(req.bodyText);
   const command = req.query['CallbackCommand'] ?? stringField(body, 'CallbackCommand') ?? '(none)';

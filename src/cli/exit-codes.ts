@@ -7,6 +7,8 @@ export const EXIT = {
   usage: 2,
   inputInvalid: 3,
   redisUnavailable: 4,
+  /** `run`: the Tencent API answered none of its calls for RUN_API_UNREACHABLE_MS; the jobs left stay queued. */
+  apiUnreachable: 5,
   /** `run` stopped because Tencent refused the app's account (the fleet is paused); its jobs stay queued. */
   accountRefused: 6,
   /** Stopped by SIGINT/SIGTERM before the work was done (`run`, `enqueue`), or forced by a second signal. */
@@ -25,6 +27,8 @@ export function exitCodeOf(code: SeederErrorCode): number {
       return EXIT.inputInvalid;
     case 'REDIS_UNAVAILABLE':
       return EXIT.redisUnavailable;
+    case 'API_UNREACHABLE':
+      return EXIT.apiUnreachable;
     case 'INTERRUPTED':
       return EXIT.interrupted;
     case 'ACCOUNT_REFUSED':

@@ -1,10 +1,15 @@
 import { SeederError } from '../errors/seeder-error.js';
 import { REGION_NAMES, regionBaseUrl, type Region } from '../domain/regions.js';
-import { DEFAULT_MAX_ROBOTS_PER_CALL } from '../domain/limits.js';
+import { DEFAULT_MAX_ROBOTS_PER_CALL, DEFAULT_MAX_ROBOTS_PER_LINE, TENCENT_BACKEND_TIMEOUT_MS } from '../domain/limits.js';
 import { EnvReader } from './env-reader.js';
+import { isLoopbackHost } from './loopback-host.js';
 import type { HttpConfig, SeederConfig, TencentConfig } from './seeder-config.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const CALLBACK_AUTH_MODES = ['token', 'none'] as const;
+/** Tencent's console takes callback tokens of 1 to 128 characters; we want at least 16 of them. */
+const MIN_CALLBACK_TOKEN_LENGTH = 16;
+const MAX_CALLBACK_TOKEN_LENGTH = 128;
 
 export interface LoadConfigOptions {
   /** Whether the command calls Tencent, so that the TIM_* settings are required. */
@@ -30,12 +35,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     workerConcurrency: r.integer('WORKER_CONCURRENCY', 50, 1, 10_000),
     workerMaxConcurrency: r.integer('WORKER_MAX_CONCURRENCY', 500, 1, 10_000),
     maxRobotsPerCall: r.integer('MAX_ROBOTS_PER_CALL', DEFAULT_MAX_ROBOTS_PER_CALL, 1, 10_000),
-    maxRobotsPerLine: r.integer('MAX_ROBOTS_PER_LINE', 10_000, 1, 1_000_000),
+    maxRobotsPerLine: r.integer('MAX_ROBOTS_PER_LINE', DEFAULT_MAX_ROBOTS_PER_LINE, 1, 1_000_000),
     enqueueMemoryMb: r.integer('ENQUEUE_MEMORY_MB', 64, 0, 1_048_576),
     jobAttempts: r.integer('JOB_ATTEMPTS', 8, 1, 1000),
     backoffDelayMs: r.integer('BACKOFF_DELAY_MS', 1000, 1, 3_600_000),
     slowDownDelayMs: r.integer('SLOW_DOWN_DELAY_MS', 1000, 1, 3_600_000),
     slowDownGiveUpMs: r.integer('SLOW_DOWN_GIVE_UP_MS', 600_000, 1000, 7 * 86_400_000),
+    runApiUnreachableMs: r.integer('RUN_API_UNREACHABLE_MS', 60_000, 1000, 7 * 86_400_000),
     logLevel: r.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     sdkAppId: options.app === true ? readSdkAppId(r) : null,
     tencent: options.tencent ? readTencent(r) : null,
@@ -69,6 +75,11 @@ function readTencent(r: EnvReader): TencentConfig {
   }
   const region: Region = r.oneOf('TIM_REGION', 'china', REGION_NAMES);
   const requestTimeoutMs = r.integer('REQUEST_TIMEOUT_MS', 6000, 1, 120_000);
+  if (requestTimeoutMs <= TENCENT_BACKEND_TIMEOUT_MS) {
+    r.problems.push(
+      `REQUEST_TIMEOUT_MS: must be more than ${TENCENT_BACKEND_TIMEOUT_MS} (Tencent's own back-end timeout is 3 s: a call given up earlier is sent again while Tencent may still carry it out), got ${requestTimeoutMs}; leave it unset for 6000`,
+    );
+  }
   return {
     sdkAppId,
     secretKey,
@@ -80,12 +91,19 @@ function readTencent(r: EnvReader): TencentConfig {
   };
 }
 
-/** TIM_BASE_URL, or the region's domain: an origin with an optional path (a proxy), nothing else. */
+/**
+ * TIM_BASE_URL, or the region's domain: an origin with an optional path (a proxy), nothing else.
+ * HTTPS, since every call carries the UserSig in its URL; plain HTTP only to this machine (the mock API).
+ */
 function baseUrlOf(r: EnvReader, region: Region): string {
   const url = r.url('TIM_BASE_URL', regionBaseUrl(region), ['https:', 'http:']);
   const u = new URL(url);
   if (u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') {
     r.problems.push('TIM_BASE_URL: expected an http(s) URL without credentials, query or fragment, such as https://adminapisgp.im.qcloud.com');
+  } else if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
+    r.problems.push(
+      `TIM_BASE_URL: must be https:// (Tencent's API is HTTPS only, and every call carries the UserSig in its URL), got http://${u.host}; use https://${u.host}, or leave it unset for TIM_REGION's domain (plain http:// is allowed only to 127.0.0.1, ::1 or localhost, for the mock API)`,
+    );
   }
   return url.replace(/\/+$/, '');
 }
@@ -105,6 +123,8 @@ function readHttp(r: EnvReader): HttpConfig {
   } else if (apiTokens.some((t) => t.length < 16)) {
     r.problems.push('API_TOKENS: every token must be at least 16 characters (generate one with: openssl rand -hex 24)');
   }
+  const autoSeedRobots = list(r.raw('AUTO_SEED_ROBOTS'));
+  const seedRulesFile = r.raw('SEED_RULES_FILE') ?? null;
   return {
     // Callbacks are accepted for this SDKAppID only.
     sdkAppId: readSdkAppId(r),
@@ -112,10 +132,34 @@ function readHttp(r: EnvReader): HttpConfig {
     port: r.integer('PORT', 8080, 0, 65_535),
     apiTokens,
     bodyLimitBytes: r.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 256 * 1_048_576),
-    callbackToken: r.raw('CALLBACK_TOKEN') ?? null,
-    autoSeedRobots: list(r.raw('AUTO_SEED_ROBOTS')),
-    seedRulesFile: r.raw('SEED_RULES_FILE') ?? null,
+    ...readCallbackAuth(r, autoSeedRobots.length > 0 || seedRulesFile !== null),
+    autoSeedRobots,
+    seedRulesFile,
   };
+}
+
+/**
+ * CALLBACK_TOKEN and CALLBACK_AUTH: callbacks are authenticated by the token's Sign, or accepted
+ * unsigned only when CALLBACK_AUTH=none says so. Seeding from callbacks with neither is refused
+ * here, at start; without seeding configured the route refuses unsigned callbacks itself.
+ */
+function readCallbackAuth(r: EnvReader, seedsFromCallbacks: boolean): Pick<HttpConfig, 'callbackToken' | 'callbackAuth'> {
+  const callbackToken = r.raw('CALLBACK_TOKEN') ?? null;
+  const callbackAuth = r.oneOf('CALLBACK_AUTH', 'token', CALLBACK_AUTH_MODES);
+  if (callbackToken !== null && (callbackToken.length < MIN_CALLBACK_TOKEN_LENGTH || callbackToken.length > MAX_CALLBACK_TOKEN_LENGTH)) {
+    r.problems.push(
+      `CALLBACK_TOKEN: must be ${MIN_CALLBACK_TOKEN_LENGTH} to ${MAX_CALLBACK_TOKEN_LENGTH} characters (the Chat console takes up to 128); generate one with: openssl rand -hex 24, and set it both in the console (webhook authentication) and here`,
+    );
+  }
+  if (callbackToken !== null && callbackAuth === 'none') {
+    r.problems.push('CALLBACK_AUTH: none contradicts CALLBACK_TOKEN, which is set: unset CALLBACK_AUTH to check the Sign of every callback, or unset CALLBACK_TOKEN');
+  }
+  if (callbackToken === null && callbackAuth === 'token' && seedsFromCallbacks) {
+    r.problems.push(
+      'CALLBACK_TOKEN: required when callbacks seed rooms (AUTO_SEED_ROBOTS or SEED_RULES_FILE is set), or anyone who reaches /v1/callbacks/tencent could add robots to any group: set the webhook authentication token of the Chat console in CALLBACK_TOKEN, or set CALLBACK_AUTH=none to accept unsigned callbacks (only where nothing but Tencent can reach the service)',
+    );
+  }
+  return { callbackToken, callbackAuth };
 }
 
 function list(v: string | undefined): string[] {

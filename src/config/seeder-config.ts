@@ -16,7 +16,10 @@ export interface SeederConfig {
   readonly workerMaxConcurrency: number;
   /** `MAX_ROBOTS_PER_CALL`, default 500: longer robot lists are split into several jobs at enqueue time. */
   readonly maxRobotsPerCall: number;
-  /** `MAX_ROBOTS_PER_LINE`, default 10000: an input line with more robots is refused as hostile. */
+  /**
+   * `MAX_ROBOTS_PER_LINE`, default 1000: an input line with more robots is refused. `add_robots` sets
+   * member tag 500, and Tencent's member-tags API allows at most 1,000 members per tag.
+   */
   readonly maxRobotsPerLine: number;
   /** `ENQUEUE_MEMORY_MB`, default 64: planned jobs of a job file held in memory (estimated) before the rest are spooled to a temporary file; 0 spools all. */
   readonly enqueueMemoryMb: number;
@@ -31,6 +34,13 @@ export interface SeederConfig {
    * is dead-lettered with the refusal's code (the app's quota is taken by something else).
    */
   readonly slowDownGiveUpMs: number;
+  /**
+   * `RUN_API_UNREACHABLE_MS`, default 60000: `run` stops (exit 5, jobs kept in the queue) when the
+   * Tencent API has answered none of its calls for this long. Below the shortest retry span of a
+   * job with the default JOB_ATTEMPTS and BACKOFF_DELAY_MS (63.5 s): a run too small to open the
+   * circuit breaker stops before its jobs use up their retries on the outage.
+   */
+  readonly runApiUnreachableMs: number;
   /** `LOG_LEVEL`, default `info`. */
   readonly logLevel: LevelWithSilent;
   /** `TIM_SDKAPPID`, for commands that act on the app's shared state without calling it (`rate`); null for the others. */
@@ -52,8 +62,13 @@ export interface HttpConfig {
   readonly apiTokens: readonly string[];
   /** `BODY_LIMIT_BYTES`, default 1048576: larger request bodies get 413. */
   readonly bodyLimitBytes: number;
-  /** `CALLBACK_TOKEN`: the callback authentication token set in the Chat console; null = callbacks not authenticated. Never logged. */
+  /** `CALLBACK_TOKEN`: the callback authentication token set in the Chat console, 16 to 128 characters; null = none. Never logged. */
   readonly callbackToken: string | null;
+  /**
+   * `CALLBACK_AUTH`, default `token`: callbacks must carry the Sign of CALLBACK_TOKEN (without a token
+   * they are refused, and seeding from callbacks does not start); `none` accepts unsigned callbacks.
+   */
+  readonly callbackAuth: 'token' | 'none';
   /** `AUTO_SEED_ROBOTS`: comma-separated robot accounts put into every new AVChatRoom a callback announces. */
   readonly autoSeedRobots: readonly string[];
   /** `SEED_RULES_FILE`: a JSON file of richer callback rules (by group name pattern, robots drawn from a pool); null = none. */
@@ -69,9 +84,9 @@ export interface TencentConfig {
   readonly userSig: string | null;
   /** `TIM_ADMIN`, default `administrator`: an App admin account. */
   readonly admin: string;
-  /** `TIM_BASE_URL`, or the domain of `TIM_REGION` (default `china`). */
+  /** `TIM_BASE_URL`, or the domain of `TIM_REGION` (default `china`): https, or http to a loopback host (the mock). */
   readonly baseUrl: string;
-  /** `REQUEST_TIMEOUT_MS`, default 6000: must exceed Tencent's own 3 s back-end timeout. */
+  /** `REQUEST_TIMEOUT_MS`, default 6000: must exceed Tencent's own 3 s back-end timeout (more than 3000). */
   readonly requestTimeoutMs: number;
   /** `USERSIG_TTL_SECONDS`, default 86400: validity of the UserSigs robot-seeder makes. */
   readonly userSigTtlSeconds: number;

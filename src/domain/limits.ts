@@ -6,3 +6,11 @@ export const MAX_GROUP_ID_BYTES = 48;
 export const MAX_ACCOUNT_BYTES = 32;
 /** The member-tags API (tag 500 is what add_robots sets) takes at most 500 accounts a call. */
 export const DEFAULT_MAX_ROBOTS_PER_CALL = 500;
+/**
+ * Robots per input line (per room), default: `add_robots` sets member tag 500, and the member-tags
+ * API (Setting Live Streaming Group Member Tags) allows at most 1,000 members per tag, so a room
+ * cannot hold more robots than that.
+ */
+export const DEFAULT_MAX_ROBOTS_PER_LINE = 1000;
+/** Tencent's own back-end timeout for a REST call (tencent-chat-rest.md): a client timeout must be longer. */
+export const TENCENT_BACKEND_TIMEOUT_MS = 3000;

@@ -11,6 +11,8 @@ export type SeederErrorCode =
   | 'USAGE'
   | 'REDIS_UNAVAILABLE'
   | 'NOT_FOUND'
+  /** `run`: the Tencent API answered no call for RUN_API_UNREACHABLE_MS; the jobs left stay queued. */
+  | 'API_UNREACHABLE'
   /** Stopped by SIGINT/SIGTERM before the work was done; the message says how far it got. */
   | 'INTERRUPTED'
   /** Tencent refused the app's account (a wrong key, an expired package): the fleet is paused, the jobs kept. */

@@ -86,6 +86,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     settings: {
       sdkAppId: deps.callbacks.sdkAppId,
       token: http.callbackToken,
+      acceptUnsigned: http.callbackAuth === 'none',
       selection: { everyRoom: http.autoSeedRobots, rules: deps.callbacks.rules },
     },
     seeder,

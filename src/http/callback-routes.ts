@@ -25,8 +25,9 @@ export interface CallbackRouteDeps {
 
 /**
  * POST /v1/callbacks/tencent: Tencent Chat's callbacks. Not behind the bearer token (Tencent
- * cannot send one): authenticated by the Sign of CALLBACK_TOKEN when set. Every command is
- * answered at once; robots for a new AVChatRoom are enqueued after the answer.
+ * cannot send one): authenticated by the Sign of CALLBACK_TOKEN; without a token they are refused,
+ * unless CALLBACK_AUTH=none. Every command is answered at once; robots for a new AVChatRoom are
+ * enqueued after the answer.
  */
 export async function registerCallbackRoutes(app: FastifyInstance, deps: CallbackRouteDeps): Promise<void> {
   await app.register((scope, _opts, done) => {
@@ -43,8 +44,8 @@ export async function registerCallbackRoutes(app: FastifyInstance, deps: Callbac
           summary: 'Tencent Chat callbacks (set this URL in the Chat console)',
           description:
             'Answers {"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""} to every command at once. On Group.CallbackAfterCreateGroup for an ' +
-            'AVChatRoom it enqueues the robots of AUTO_SEED_ROBOTS and SEED_RULES_FILE. With CALLBACK_TOKEN set, Sign must be ' +
-            'sha256(token + RequestTime) and RequestTime within 60 s of now, else 401.',
+            'AVChatRoom it enqueues the robots of AUTO_SEED_ROBOTS and SEED_RULES_FILE. Sign must be sha256(CALLBACK_TOKEN + RequestTime) ' +
+            'and RequestTime within 60 s of now, else 401; without CALLBACK_TOKEN every callback gets 401, unless CALLBACK_AUTH=none.',
           tags: ['callbacks'],
           security: [],
           querystring: {
@@ -68,7 +69,11 @@ export async function registerCallbackRoutes(app: FastifyInstance, deps: Callbac
         const log = deps.logger;
         switch (decision.kind) {
           case 'unauthorized':
-            log.warn({ check: decision.check, clientIp: request.ip }, 'callback refused: authentication failed (check CALLBACK_TOKEN and the clock)');
+            if (decision.check === 'no-token') {
+              log.warn({ clientIp: request.ip }, 'callback refused: CALLBACK_TOKEN is not set (set the console\'s webhook token in it, or CALLBACK_AUTH=none on a private network)');
+            } else {
+              log.warn({ check: decision.check, clientIp: request.ip }, 'callback refused: authentication failed (check CALLBACK_TOKEN and the clock)');
+            }
             return reply.code(401).send(CALLBACK_UNAUTHORIZED);
           case 'ignored': {
             const fields = { command: decision.command, reason: decision.reason, groupId: decision.groupId };

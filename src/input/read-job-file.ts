@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { extname } from 'node:path';
 import { addAbortSignal } from 'node:stream';
+import { DEFAULT_MAX_ROBOTS_PER_LINE } from '../domain/limits.js';
 import type { SeedRequest } from '../domain/seed-request.js';
 import { isSeederError } from '../errors/seeder-error.js';
 import { expectIntegerInRange, expectOneOf } from './expect-option.js';
@@ -11,12 +12,7 @@ import { LineSplitter, type RawLine } from './line-splitter.js';
 import type { LineParseResult } from './line-parse-result.js';
 import { parseCsvLine } from './parse-csv-line.js';
 import { parseJsonlLine } from './parse-jsonl-line.js';
-import {
-  DEFAULT_MAX_ROBOTS_PER_LINE,
-  LIMIT_MAX_ROBOTS_PER_LINE,
-  validateSeedRequest,
-  type SeedRequestLimits,
-} from './validate-seed-request.js';
+import { LIMIT_MAX_ROBOTS_PER_LINE, validateSeedRequest, type SeedRequestLimits } from './validate-seed-request.js';
 
 export type InputFormat = 'jsonl' | 'csv';
 

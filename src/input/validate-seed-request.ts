@@ -1,9 +1,8 @@
-import { MAX_ACCOUNT_BYTES, MAX_GROUP_ID_BYTES } from '../domain/limits.js';
+import { DEFAULT_MAX_ROBOTS_PER_LINE, MAX_ACCOUNT_BYTES, MAX_GROUP_ID_BYTES } from '../domain/limits.js';
 import type { SeedRequest } from '../domain/seed-request.js';
 import { describeType, echoValue } from './echo-value.js';
 import { expectIntegerInRange } from './expect-option.js';
 
-export const DEFAULT_MAX_ROBOTS_PER_LINE = 10_000;
 /** Upper bound of `maxRobotsPerLine`: a line that long is a mistake, not a job. */
 export const LIMIT_MAX_ROBOTS_PER_LINE = 1_000_000;
 /**
@@ -13,7 +12,7 @@ export const LIMIT_MAX_ROBOTS_PER_LINE = 1_000_000;
 export const MAX_PROBLEMS_PER_LINE = 20;
 
 export interface SeedRequestLimits {
-  /** Most entries `robots` may have on one line, duplicates included. Default: 10_000. */
+  /** Most entries `robots` may have on one line, duplicates included. Default: 1000 (Tencent's member-tag limit). */
   readonly maxRobotsPerLine?: number;
 }
 
@@ -118,8 +117,8 @@ function checkRobots(robots: unknown, maxRobots: number, problems: ProblemList):
   }
   if (robots.length > maxRobots) {
     problems.add(
-      `robots: ${robots.length} entries, the maximum is ${maxRobots} per line; ` +
-        'split them over several lines with the same groupId',
+      `robots: ${robots.length} entries, the maximum is ${maxRobots} per line (MAX_ROBOTS_PER_LINE; Tencent allows ` +
+        '1,000 members per tag, the tag add_robots sets, so more lines for the room would not help); give the room fewer robots',
     );
   }
   robots.forEach((account: unknown, index) => {

@@ -31,6 +31,14 @@ export interface SeedResult {
   readonly skipped?: string;
 }
 
+/**
+ * Why a 10005 ("too many accounts") for a call of a single account is final. The likely cause, as
+ * add_robots sets member tag 500: the room already has as many members with that tag as Tencent's
+ * member-tags API allows (1,000 per tag).
+ */
+const SINGLE_ACCOUNT_REFUSED =
+  ' (refused as too many accounts for a call of this one account alone: splitting cannot go further; the room may hold as many robots as Tencent allows, 1,000 members per tag)';
+
 /** A transient failure: BullMQ retries it with exponential backoff, using an attempt. */
 export class TransientCallError extends Error {
   override readonly name = 'TransientCallError';
@@ -73,7 +81,8 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
           if (done < data.robots.length) await job.updateData({ ...data, batchSize, doneCount: done });
           break;
         case 'split':
-          if (batch.length === 1) await fail(outcome, ' (even a single account was refused)');
+          // Halving stops at one account: a call of one account refused as too many cannot pass smaller.
+          if (batch.length === 1) await fail(outcome, SINGLE_ACCOUNT_REFUSED);
           batchSize = Math.ceil(batch.length / 2);
           log.info({ batchSize }, 'too many accounts for one call; splitting');
           await job.updateData({ ...data, batchSize, doneCount: done });

@@ -55,6 +55,9 @@ async function callback(s: TestServer, c: Callback): Promise<{ status: number; b
 }
 
 const OK = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' };
+const REFUSED = { status: 401, body: { ActionStatus: 'FAIL', ErrorCode: 1, ErrorInfo: 'callback authentication failed' } };
+/** The operator accepts unsigned callbacks (a private network): the tests of what follows authentication. */
+const UNSIGNED = { CALLBACK_AUTH: 'none' } as const;
 const created = (groupId: string, type = 'AVChatRoom', name = 'a live room'): Record<string, unknown> => ({
   GroupId: groupId,
   Type: type,
@@ -74,7 +77,7 @@ async function expectNothingEnqueued(s: TestServer): Promise<void> {
 
 describe('Tencent callbacks, end to end to the mock API', () => {
   it('puts AUTO_SEED_ROBOTS into a new AVChatRoom announced by Group.CallbackAfterCreateGroup', async () => {
-    const s = await open({ AUTO_SEED_ROBOTS: 'bot_a, bot_b' });
+    const s = await open({ ...UNSIGNED, AUTO_SEED_ROBOTS: 'bot_a, bot_b' });
     const r = await callback(s, { body: created('@TGS#aLIVE1') });
     expect(r).toEqual({ status: 200, body: OK });
     await waitFor('robots in the new room', () => mock.robotsIn('@TGS#aLIVE1').length === 2);
@@ -86,7 +89,7 @@ describe('Tencent callbacks, end to end to the mock API', () => {
   });
 
   it('answers other group types and other commands OK and ignores them', async () => {
-    const s = await open({ AUTO_SEED_ROBOTS: 'bot_a' });
+    const s = await open({ ...UNSIGNED, AUTO_SEED_ROBOTS: 'bot_a' });
     expect(await callback(s, { body: created('@TGS#public', 'Public') })).toEqual({ status: 200, body: OK });
     expect(await callback(s, { body: created('@TGS#work', 'Work') })).toEqual({ status: 200, body: OK });
     expect(await callback(s, { command: 'Group.CallbackAfterNewMemberJoin', body: { GroupId: '@TGS#x', Type: 'AVChatRoom' } })).toEqual({ status: 200, body: OK });
@@ -95,7 +98,7 @@ describe('Tencent callbacks, end to end to the mock API', () => {
   });
 
   it('ignores a callback for another SdkAppid, and one whose body is not JSON', async () => {
-    const s = await open({ AUTO_SEED_ROBOTS: 'bot_a' });
+    const s = await open({ ...UNSIGNED, AUTO_SEED_ROBOTS: 'bot_a' });
     expect(await callback(s, { sdkAppId: 1400999999, body: created('@TGS#other') })).toEqual({ status: 200, body: OK });
     const garbled = await fetch(`${s.url}/v1/callbacks/tencent?SdkAppid=${TEST_SDKAPPID}&CallbackCommand=Group.CallbackAfterCreateGroup`, { method: 'POST', body: '<xml/>' });
     expect(garbled.status).toBe(200);
@@ -106,7 +109,7 @@ describe('Tencent callbacks, end to end to the mock API', () => {
   it('with CALLBACK_TOKEN set, refuses a bad or stale Sign with 401 and seeds on a good one', async () => {
     const token = 'console-callback-token';
     const s = await open({ AUTO_SEED_ROBOTS: 'bot_a', CALLBACK_TOKEN: token });
-    const refused = { status: 401, body: { ActionStatus: 'FAIL', ErrorCode: 1, ErrorInfo: 'callback authentication failed' } };
+    const refused = REFUSED;
     expect(await callback(s, { body: created('@TGS#nosign') })).toEqual(refused);
     expect(await callback(s, { body: created('@TGS#badsign'), auth: { token: 'another-token' } })).toEqual(refused);
     expect(await callback(s, { body: created('@TGS#forged'), auth: { sign: 'f'.repeat(64), requestTime: Math.floor(Date.now() / 1000) } })).toEqual(refused);
@@ -128,7 +131,7 @@ describe('Tencent callbacks, end to end to the mock API', () => {
       100,
     );
     if (!rules.ok) throw new Error(rules.problems.join('\n'));
-    const s = await open({ AUTO_SEED_ROBOTS: 'bot_a' }, { rules: rules.value });
+    const s = await open({ ...UNSIGNED, AUTO_SEED_ROBOTS: 'bot_a' }, { rules: rules.value });
     await callback(s, { body: created('@TGS#game', 'AVChatRoom', 'game-night') });
     await callback(s, { body: created('@TGS#talk', 'AVChatRoom', 'talk show') });
     await waitFor('both rooms seeded', () => mock.robotsIn('@TGS#game').length > 0 && mock.robotsIn('@TGS#talk').length > 0);
@@ -142,8 +145,16 @@ describe('Tencent callbacks, end to end to the mock API', () => {
   });
 
   it('answers OK and enqueues nothing when no robots are configured', async () => {
-    const s = await open({});
+    const s = await open({ ...UNSIGNED });
     expect(await callback(s, { body: created('@TGS#empty') })).toEqual({ status: 200, body: OK });
     await expectNothingEnqueued(s);
+  });
+
+  it('refuses every callback with 401 when neither CALLBACK_TOKEN nor CALLBACK_AUTH=none is set (issue 8: unsigned callbacks seeded rooms by default)', async () => {
+    const s = await open({});
+    expect(await callback(s, { body: created('@TGS#unsigned') })).toEqual(REFUSED);
+    expect(await callback(s, { body: created('@TGS#signed-for-nothing'), auth: { token: 'a-token-nobody-configured' } })).toEqual(REFUSED);
+    await expectNothingEnqueued(s);
+    expect(s.logs()).toContain('callback refused: CALLBACK_TOKEN is not set');
   });
 });

@@ -114,6 +114,19 @@ describe('seeding through the queue (in-process worker)', () => {
     expect([...mock.robotsIn('room-split~max2')].sort()).toEqual(robots);
   });
 
+  it('dead-letters a job whose single account is still refused with 10005, saying why (issue 8)', async () => {
+    await open();
+    // Every call is answered 10005: 3 accounts, then 2, then 1, then the job fails.
+    const jobs = await enqueue([room('room-full~10005', ['b1', 'b2', 'b3'])]);
+    await workUntilDone(jobs);
+    expect(await q.status()).toMatchObject({ completed: 0, deadLetter: 1 });
+    expect(mock.stats().byCode['10005']).toBe(3);
+    const [entry] = await q.deadLetters.list();
+    // Splitting used no attempt: the first attempt ended in the dead letters.
+    expect(entry).toMatchObject({ groupId: 'room-full~10005', errorCode: 10005, attempts: 1 });
+    expect(entry?.errorInfo).toContain('refused as too many accounts for a call of this one account alone: splitting cannot go further');
+  });
+
   it('adds nothing twice when the same input is enqueued again while pending', async () => {
     await open();
     const input = [...rooms(5, ''), room('room-x', ['b2', 'b1'])];

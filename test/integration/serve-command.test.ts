@@ -2,11 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { callbackSign } from '../../src/callbacks/callback-signature.js';
 import type { MockTencentApi } from '../../src/mock-api/mock-tencent-api.js';
 import { logLines, runCli, startCli, type CliProcess } from '../support/cli-process.js';
 import { TEST_TOKEN } from '../support/http-server.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus-text.js';
 import { deleteKeys, seederEnv, startTestMock, TEST_SDKAPPID, uniquePrefix, waitFor } from '../support/test-env.js';
+
+const CALLBACK_TOKEN = 'console-callback-token-0123';
 
 let mock: MockTencentApi;
 let dir: string;
@@ -64,7 +67,7 @@ describe('robot-seeder serve', () => {
 
   it('--with-workers seeds what the API and a callback enqueue, feeds /metrics, and drains on SIGTERM', async () => {
     mock.reset();
-    const { p, url } = await serve(['--with-workers'], env({ AUTO_SEED_ROBOTS: 'bot_cb' }));
+    const { p, url } = await serve(['--with-workers'], env({ AUTO_SEED_ROBOTS: 'bot_cb', CALLBACK_TOKEN }));
     const auth = { authorization: `Bearer ${TEST_TOKEN}` };
     const posted = await fetch(`${url}/v1/jobs`, {
       method: 'POST',
@@ -72,7 +75,9 @@ describe('robot-seeder serve', () => {
       body: JSON.stringify({ jobs: [{ groupId: 'room-api', robots: ['bot_a', 'bot_b'] }] }),
     });
     expect(posted.status).toBe(202);
-    const cb = await fetch(`${url}/v1/callbacks/tencent?SdkAppid=${TEST_SDKAPPID}&CallbackCommand=Group.CallbackAfterCreateGroup&contenttype=json`, {
+    const t = String(Math.floor(Date.now() / 1000));
+    const signed = `RequestTime=${t}&Sign=${callbackSign(CALLBACK_TOKEN, t)}`;
+    const cb = await fetch(`${url}/v1/callbacks/tencent?SdkAppid=${TEST_SDKAPPID}&CallbackCommand=Group.CallbackAfterCreateGroup&contenttype=json&${signed}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ CallbackCommand: 'Group.CallbackAfterCreateGroup', GroupId: '@TGS#cb', Type: 'AVChatRoom', Name: 'x' }),
@@ -90,7 +95,11 @@ describe('robot-seeder serve', () => {
     ['no API_TOKENS', { API_TOKENS: '' }, /API_TOKENS: required for serve/],
     ['a short token', { API_TOKENS: 'short' }, /at least 16 characters/],
     ['no TIM_SDKAPPID', { TIM_SDKAPPID: '' }, /TIM_SDKAPPID: required: the SDKAppID of your Chat application/],
-    ['a rules file that does not exist', { SEED_RULES_FILE: '/nonexistent/rules.json' }, /SEED_RULES_FILE: cannot read .*ENOENT/],
+    ['a rules file that does not exist', { SEED_RULES_FILE: '/nonexistent/rules.json', CALLBACK_TOKEN }, /SEED_RULES_FILE: cannot read .*ENOENT/],
+    // Issue 8: with no token, anyone who reached the callback URL could add robots to any group.
+    ['AUTO_SEED_ROBOTS but no CALLBACK_TOKEN', { AUTO_SEED_ROBOTS: 'bot_a' }, /CALLBACK_TOKEN: required when callbacks seed rooms .*set CALLBACK_AUTH=none/],
+    ['a rules file but no CALLBACK_TOKEN', { SEED_RULES_FILE: '/config/rules.json' }, /CALLBACK_TOKEN: required when callbacks seed rooms/],
+    ['a short CALLBACK_TOKEN', { CALLBACK_TOKEN: 'x' }, /CALLBACK_TOKEN: must be 16 to 128 characters/],
   ])('refuses to start with %s: exit 2, the fix named', async (_what, extra, message) => {
     const r = await runCli(['serve', '--port', '0'], { ...env(), TIM_SECRET_KEY: '', ...extra });
     expect(r.code).toBe(2);
@@ -101,7 +110,7 @@ describe('robot-seeder serve', () => {
   it('lists every problem of a rules file with the rule index and field', async () => {
     const path = join(dir, 'rules.json');
     await writeFile(path, JSON.stringify({ rules: [{ namePattern: '(', robots: ['a'] }, { namePattern: '.*', pool: ['p1'], draw: 3 }] }));
-    const r = await runCli(['serve', '--port', '0'], { ...env({ SEED_RULES_FILE: path }), TIM_SECRET_KEY: '' });
+    const r = await runCli(['serve', '--port', '0'], { ...env({ SEED_RULES_FILE: path, CALLBACK_TOKEN }), TIM_SECRET_KEY: '' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('rules[0].namePattern: "(" is not a valid regular expression');
     expect(r.stderr).toContain('rules[1].draw: expected a whole number from 1 to the pool size (1), got 3');

@@ -3,7 +3,8 @@ import { callbackSign } from '../../src/callbacks/callback-signature.js';
 import { decideCallback, type CallbackSettings } from '../../src/callbacks/tencent-callback.js';
 
 const NOW = 1_700_000_000_000;
-const settings: CallbackSettings = { sdkAppId: 1400000000, token: null, selection: { everyRoom: ['bot_a'], rules: null } };
+// CALLBACK_AUTH=none: what happens past authentication.
+const settings: CallbackSettings = { sdkAppId: 1400000000, token: null, acceptUnsigned: true, selection: { everyRoom: ['bot_a'], rules: null } };
 const query = (extra: Record<string, string> = {}): Record<string, string> => ({
   SdkAppid: '1400000000',
   CallbackCommand: 'Group.CallbackAfterCreateGroup',
@@ -41,6 +42,14 @@ describe('what a Tencent callback leads to', () => {
     // Even for a callback that would be ignored anyway.
     expect(decideCallback({ query: query({ SdkAppid: '1' }), bodyText: body() }, signed, NOW)).toMatchObject({ kind: 'unauthorized' });
     expect(decideCallback({ query: query({ RequestTime: t, Sign: callbackSign('tok', t) }), bodyText: body() }, signed, NOW)).toMatchObject({ kind: 'seed' });
+  });
+
+  it('refuses every callback when no token is set and unsigned callbacks are not accepted (the default)', () => {
+    const unset = { ...settings, acceptUnsigned: false };
+    expect(decideCallback({ query: query(), bodyText: body() }, unset, NOW)).toEqual({ kind: 'unauthorized', check: 'no-token' });
+    // A Sign means nothing without a token to check it against.
+    const t = String(NOW / 1000);
+    expect(decideCallback({ query: query({ RequestTime: t, Sign: callbackSign('any', t) }), bodyText: body() }, unset, NOW)).toEqual({ kind: 'unauthorized', check: 'no-token' });
   });
 
   it('takes the command from the body when the URL lacks it', () => {

@@ -2,10 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openQueueRuntime } from '../../app/queue-runtime.js';
 import { startWorkerRuntime } from '../../app/worker-runtime.js';
 import { combineWorkerEvents } from '../../app/combine-worker-events.js';
+import { ApiSilence } from '../../breaker/api-silence.js';
 import { campaignAccounting } from '../../campaign/campaign-accounting.js';
-import { isDrained } from '../../queue/queue-status.js';
-import { ACCOUNT_PAUSE_HINT, describeAccountProblem } from '../../breaker/account-pause.js';
+import { ACCOUNT_PAUSE_HINT, describeAccountProblem, type AccountProblem } from '../../breaker/account-pause.js';
 import { SeederError } from '../../errors/seeder-error.js';
+import { isDrained, type QueueStatus } from '../../queue/queue-status.js';
 import { integerFlag, parseCommandArgs, requirePositional } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { enqueueFile } from '../enqueue-file.js';
@@ -16,7 +17,11 @@ import { buildRunReport, describeRunReport } from '../run-report.js';
 import { onShutdownSignals } from '../shutdown-signals.js';
 import { RUN_USAGE } from '../command-help.js';
 
-/** `run FILE`: the one-shot main job: enqueue, work it off in this process, report, exit. */
+/**
+ * `run FILE`: the one-shot main job: enqueue, work it off in this process, report, exit. When the
+ * API answers none of its calls for RUN_API_UNREACHABLE_MS it stops too, reports, and fails with
+ * API_UNREACHABLE (exit 5): the jobs left stay in the queue for the next run or a worker.
+ */
 export async function runCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     args,
@@ -35,7 +40,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     const deadLettered = new Map<string, number>();
     // Campaign jobs this process happens to work still count in their runs' reports.
     const accounting = campaignAccounting(q);
+    const silence = new ApiSilence();
     const w = await startWorkerRuntime(q, {
+      observers: [silence.observe],
       events: combineWorkerEvents(
         {
           onCompleted: () => (seeded += 1),
@@ -53,7 +60,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     const bar = new ProgressBar(process.stderr, 'seeding ', !values.json);
     const finished = (): number => seeded + [...deadLettered.values()].reduce((a, b) => a + b, 0);
     let openSince: number | null = null;
-    let warnedOpen = false;
+    let warnedSilent = false;
+    let unreachable = false;
+    const giveUpMs = ctx.config.runApiUnreachableMs;
     const detail = (): string => {
       const s = w.stats.snapshot();
       const held = openSince === null ? '' : ' [API not answering: calls held, probing once a second]';
@@ -66,14 +75,19 @@ export async function runCommand(args: readonly string[]): Promise<number> {
         paused = true;
         break;
       }
-      // An unreachable API (a wrong TIM_BASE_URL or TIM_REGION, a network outage) holds every call
-      // without using attempts: say so, rather than look stuck.
+      // An unreachable API (a wrong TIM_BASE_URL or TIM_REGION, a network outage) holds calls (the
+      // breaker) or retries them: say so rather than look stuck, and give up before long.
       openSince = (await w.breaker.state()) === 'open' ? (openSince ?? Date.now()) : null;
-      if (openSince !== null && !warnedOpen && Date.now() - openSince > 30_000) {
-        warnedOpen = true;
+      const silentMs = silence.silentForMs();
+      if (silentMs >= giveUpMs) {
+        unreachable = true;
+        break;
+      }
+      if (!warnedSilent && silentMs >= giveUpMs / 2) {
+        warnedSilent = true;
         ctx.logger.warn(
-          { baseUrl: ctx.config.tencent?.baseUrl },
-          'the Tencent API has not answered for 30 s; calls are held and nothing is lost. Check TIM_BASE_URL / TIM_REGION and the network; Ctrl-C stops (jobs stay queued)',
+          { baseUrl: ctx.config.tencent?.baseUrl, silentSeconds: Math.round(silentMs / 1000), giveUpSeconds: Math.round(giveUpMs / 1000) },
+          'the Tencent API is not answering; calls are held or retried and nothing is lost. Check TIM_BASE_URL / TIM_REGION and the network; run stops after RUN_API_UNREACHABLE_MS (jobs stay queued), Ctrl-C sooner',
         );
       }
       bar.update(finished(), enqueue.jobs, detail());
@@ -82,16 +96,6 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     await w.close();
     await accounting.flush();
     removeSignals();
-    if (paused) {
-      const problem = await w.accountPause.read();
-      const queue = await q.status();
-      bar.finish(finished(), enqueue.jobs, detail());
-      throw new SeederError(
-        'ACCOUNT_REFUSED',
-        `stopped: ${problem === null ? "Tencent refused the app's account" : describeAccountProblem(problem)}; ${seeded} jobs were done, ${queue.waiting + queue.delayed} stay in the queue (none dead-lettered for it)`,
-        { hint: `${ACCOUNT_PAUSE_HINT}; then run the same command again` },
-      );
-    }
     bar.finish(finished(), enqueue.jobs, detail());
     const report = buildRunReport({
       enqueue,
@@ -104,8 +108,30 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       queue: await q.status(),
     });
     ctx.out.write(values.json ? `${JSON.stringify(report)}\n` : describeRunReport(report));
+    if (paused) throw accountRefused(await w.accountPause.read(), report.queue);
+    if (unreachable) throw apiUnreachable(ctx.config.tencent?.baseUrl ?? '(none)', giveUpMs, report.queue);
     return stop.signal.aborted ? EXIT.interrupted : EXIT.ok;
   } finally {
     await q.close();
   }
+}
+
+function accountRefused(problem: AccountProblem | null, queue: QueueStatus): SeederError {
+  const left = queue.waiting + queue.active + queue.delayed;
+  return new SeederError(
+    'ACCOUNT_REFUSED',
+    `stopped: ${problem === null ? "Tencent refused the app's account" : describeAccountProblem(problem)}; ${left} jobs stay in the queue, none dead-lettered for it`,
+    { hint: `${ACCOUNT_PAUSE_HINT}; then run the same command again` },
+  );
+}
+
+function apiUnreachable(baseUrl: string, giveUpMs: number, queue: QueueStatus): SeederError {
+  const left = queue.waiting + queue.active + queue.delayed;
+  return new SeederError(
+    'API_UNREACHABLE',
+    `the Tencent API at ${baseUrl} answered none of this run's calls for ${Math.round(giveUpMs / 1000)} s (RUN_API_UNREACHABLE_MS=${giveUpMs}); stopped with ${left} jobs left in the queue`,
+    {
+      hint: 'check TIM_BASE_URL / TIM_REGION and that this machine reaches the API (DNS, firewall, proxy), then run the same command again or start `robot-seeder worker`: the queued jobs are kept. Raise RUN_API_UNREACHABLE_MS to wait longer',
+    },
+  );
 }

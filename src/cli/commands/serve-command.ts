@@ -60,13 +60,15 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
       });
     }
     await listen(app, http);
-    if (http.callbackToken === null) logger.warn('CALLBACK_TOKEN is not set: Tencent callbacks are accepted without authentication');
+    const callbackAuth = http.callbackToken !== null ? 'sign' : http.callbackAuth === 'none' ? 'none' : 'refused';
+    if (callbackAuth === 'none') logger.warn('CALLBACK_AUTH=none: Tencent callbacks are accepted without authentication; only safe where nothing but Tencent reaches this service');
+    if (callbackAuth === 'refused') logger.info('CALLBACK_TOKEN is not set: Tencent callbacks are refused (401)');
     logger.info(
       {
         host: http.host,
         address: app.server.address(),
         withWorkers,
-        callbacks: { sdkAppId, authenticated: http.callbackToken !== null, autoSeedRobots: http.autoSeedRobots.length, rules: rules?.rules.length ?? 0 },
+        callbacks: { sdkAppId, auth: callbackAuth, autoSeedRobots: http.autoSeedRobots.length, rules: rules?.rules.length ?? 0 },
       },
       'serving',
     );

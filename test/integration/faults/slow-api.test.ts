@@ -15,7 +15,8 @@ let q: QueueRuntime;
 let w: WorkerRuntime | undefined;
 
 async function setUp(latencyMs: { min: number; max: number }, env: Record<string, string>): Promise<void> {
-  mock = await startTestMock({ latencyMs, slowAnswerMs: 4000 });
+  // A slow answer comes well after any REQUEST_TIMEOUT_MS allowed (more than Tencent's 3 s).
+  mock = await startTestMock({ latencyMs, slowAnswerMs: 8000 });
   prefix = uniquePrefix();
   q = await openQueueRuntime(loadConfig(seederEnv(prefix, mock.url, env), { tencent: true }), createLogger('silent'), 'worker');
 }
@@ -38,7 +39,7 @@ afterEach(async () => {
 
 describe('a slow API', () => {
   it('retries calls answered after the timeout; no job stays active', async () => {
-    await setUp({ min: 5, max: 10 }, { REQUEST_TIMEOUT_MS: '1000', BACKOFF_DELAY_MS: '100' });
+    await setUp({ min: 5, max: 10 }, { REQUEST_TIMEOUT_MS: '3500', BACKOFF_DELAY_MS: '100' });
     const rooms = [...Array.from({ length: 6 }, (_, i) => `slow-${i}~slowx1`), ...Array.from({ length: 20 }, (_, i) => `fast-${i}`)];
     await seed(rooms);
     w = await startWorkerRuntime(q);

@@ -76,7 +76,7 @@ describe('validateSeedRequest: one rule at a time', () => {
     [
       'robots over the limit',
       { groupId: 'g', robots: ['a', 'b', 'c', 'd', 'e'] },
-      ['robots: 5 entries, the maximum is 4 per line; split them over several lines with the same groupId'],
+      ['robots: 5 entries, the maximum is 4 per line (MAX_ROBOTS_PER_LINE; Tencent allows 1,000 members per tag, the tag add_robots sets, so more lines for the room would not help); give the room fewer robots'],
     ],
     ['an account not a string', { groupId: 'g', robots: ['a', 7] }, ['robots[1]: expected a string, got a number']],
     ['an account null', { groupId: 'g', robots: [null] }, ['robots[0]: expected a string, got null']],
@@ -133,11 +133,11 @@ describe('validateSeedRequest: options', () => {
     );
   });
 
-  it('defaults maxRobotsPerLine to 10000', () => {
+  it("defaults maxRobotsPerLine to 1000, Tencent's limit of members per tag (issue 8: a line could carry 10,000)", () => {
     const robots = (n: number) => Array.from({ length: n }, (_, i) => `bot-${i}`);
-    expect(validateSeedRequest({ groupId: 'g', robots: robots(10_000) }).ok).toBe(true);
-    expect(problemsOf({ groupId: 'g', robots: robots(10_001) })).toEqual([
-      'robots: 10001 entries, the maximum is 10000 per line; split them over several lines with the same groupId',
+    expect(validateSeedRequest({ groupId: 'g', robots: robots(1000) }).ok).toBe(true);
+    expect(problemsOf({ groupId: 'g', robots: robots(1001) })).toEqual([
+      'robots: 1001 entries, the maximum is 1000 per line (MAX_ROBOTS_PER_LINE; Tencent allows 1,000 members per tag, the tag add_robots sets, so more lines for the room would not help); give the room fewer robots',
     ]);
   });
 });
