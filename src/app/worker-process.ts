@@ -12,15 +12,27 @@ export interface WorkerProcess {
   close(force?: boolean): Promise<void>;
 }
 
-/** Used by `worker` and `serve --with-workers`, so both run exactly the same worker. */
-export async function startWorkerProcess(q: QueueRuntime, o: WorkerRuntimeOptions = {}): Promise<WorkerProcess> {
+export interface WorkerProcessOptions extends Omit<WorkerRuntimeOptions, 'skip'> {
+  /**
+   * Also fire campaign runs (default true). `run` says false: it works off what is queued and
+   * ends, and must not start a campaign's next run meanwhile.
+   */
+  readonly campaignRuns?: boolean;
+}
+
+/**
+ * Used by `worker`, `serve --with-workers` and `run`, so all run exactly the same worker: seed
+ * jobs with their campaigns' accounting, and never the adds of a campaign that has ended.
+ */
+export async function startWorkerProcess(q: QueueRuntime, o: WorkerProcessOptions = {}): Promise<WorkerProcess> {
+  const { campaignRuns = true, ...runtimeOptions } = o;
   const accounting = campaignAccounting(q);
-  const runtime = await startWorkerRuntime(q, { ...o, events: combineWorkerEvents(o.events ?? {}, accounting), skip: endedCampaignGuard(q) });
-  const campaigns = await startCampaignWorker(q);
+  const runtime = await startWorkerRuntime(q, { ...runtimeOptions, events: combineWorkerEvents(o.events ?? {}, accounting), skip: endedCampaignGuard(q) });
+  const campaigns = campaignRuns ? await startCampaignWorker(q) : null;
   return {
     runtime,
     async close(force = false) {
-      await campaigns.close();
+      await campaigns?.close();
       await runtime.close(force);
       await accounting.flush();
     },

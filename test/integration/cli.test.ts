@@ -5,6 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUserSig } from '../../src/tencent/user-sig.js';
 import type { MockTencentApi } from '../../src/mock-api/mock-tencent-api.js';
 import { runCli } from '../support/cli-process.js';
+import { openQueueRuntime } from '../../src/app/queue-runtime.js';
+import { CampaignKeys } from '../../src/campaign/campaign-keys.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { createLogger } from '../../src/log/logger.js';
+import { enqueueRequests } from '../../src/queue/enqueue-requests.js';
+import { seedJobOptions } from '../../src/queue/job-options.js';
 import { deleteKeys, seederEnv, startTestMock, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix } from '../support/test-env.js';
 
 let mock: MockTencentApi;
@@ -157,5 +163,29 @@ describe('robot-seeder CLI', () => {
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     expect(JSON.parse(r.stdout.trim())).toMatchObject({ seeded: 1 });
     expect(r.stdout + r.stderr).not.toContain(userSig);
+  });
+
+  it('run works the queue as `worker` does: the adds of a campaign that has ended are skipped, not called', async () => {
+    const e = env();
+    const q = await openQueueRuntime(loadConfig(e, { tencent: false }), createLogger('silent'), 'producer');
+    try {
+      // Adds of a campaign's run still queued when the campaign ended (its robots were removed).
+      await enqueueRequests(q.jobs, [{ groupId: 'room-finale-1', robots: ['bot_a'] }, { groupId: 'room-finale-2', robots: ['bot_a'] }], {
+        command: 'add_robots',
+        maxRobotsPerCall: 500,
+        jobOptions: seedJobOptions(q.config),
+        campaignRun: { campaign: 'finale', runId: 'add-1' },
+      });
+      await q.redis.hset(new CampaignKeys(q.config.keyPrefix).campaign('finale'), 'endedAt', Date.now());
+    } finally {
+      await q.close();
+    }
+    const path = await file('after-finale.jsonl', GOOD(77));
+    const r = await runCli(['run', path, '--json'], e);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    expect(mock.robotsIn('room-77')).toEqual(['bot_a', 'bot_b']);
+    expect(mock.robotsIn('room-finale-1')).toEqual([]);
+    expect(mock.robotsIn('room-finale-2')).toEqual([]);
+    expect(await status(e)).toMatchObject({ waiting: 0, active: 0, delayed: 0, deadLetter: 0 });
   });
 });

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { openQueueRuntime, type QueueRuntime } from '../../src/app/queue-runtime.js';
-import { startWorkerRuntime, type WorkerRuntime } from '../../src/app/worker-runtime.js';
+import { startWorkerProcess, type WorkerProcess } from '../../src/app/worker-process.js';
 import type { SeedRules } from '../../src/callbacks/seed-rules.js';
 import type { RandomInt } from '../../src/callbacks/choose-robots.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -49,7 +49,8 @@ export interface TestServer {
   readonly prefix: string;
   /** `http://127.0.0.1:<port>` when listening. */
   readonly url: string;
-  workers: WorkerRuntime | null;
+  /** The worker process `serve --with-workers` runs, wired the same way. */
+  workers: WorkerProcess | null;
   /** Everything logged so far, at trace level. */
   logs(): string;
   close(): Promise<void>;
@@ -72,7 +73,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   const rate = new SlotLedger(q.redis, config.keyPrefix, TEST_SDKAPPID, ledgerPolicy(config.rateLimitPerSecond));
   const metrics = createSeederMetrics({
     rate: () => rate.read(),
-    limiter: () => server.workers?.limiter.stats() ?? null,
+    limiter: () => server.workers?.runtime.limiter.stats() ?? null,
     queueStatus: () => q.status(),
     breakerState: () => breaker.state(),
     accountPaused: async () => (await new AccountPause({ redis: q.redis, prefix: config.keyPrefix, logger, configuration: null }).read()) !== null,
@@ -116,7 +117,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     },
   };
   if (o.withWorkers === true) {
-    server.workers = await startWorkerRuntime(q, {
+    server.workers = await startWorkerProcess(q, {
       observers: [(outcome) => metrics.recordCall(outcome)],
       events: { onRetry: () => metrics.recordRetry() },
     });

@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openQueueRuntime } from '../../app/queue-runtime.js';
-import { startWorkerRuntime } from '../../app/worker-runtime.js';
-import { combineWorkerEvents } from '../../app/combine-worker-events.js';
+import { startWorkerProcess } from '../../app/worker-process.js';
 import { ApiSilence } from '../../breaker/api-silence.js';
-import { campaignAccounting } from '../../campaign/campaign-accounting.js';
 import { ACCOUNT_PAUSE_HINT, describeAccountProblem, type AccountProblem } from '../../breaker/account-pause.js';
 import { SeederError } from '../../errors/seeder-error.js';
 import { isDrained, type QueueStatus } from '../../queue/queue-status.js';
@@ -38,23 +36,22 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     let seeded = 0;
     let retried = 0;
     const deadLettered = new Map<string, number>();
-    // Campaign jobs this process happens to work still count in their runs' reports.
-    const accounting = campaignAccounting(q);
     const silence = new ApiSilence();
-    const w = await startWorkerRuntime(q, {
+    // The same worker as `worker` runs (campaign jobs it happens to work count in their runs'
+    // reports; an ended campaign's adds are skipped), without firing campaign runs.
+    const worker = await startWorkerProcess(q, {
+      campaignRuns: false,
       observers: [silence.observe],
-      events: combineWorkerEvents(
-        {
-          onCompleted: () => (seeded += 1),
-          onRetry: () => (retried += 1),
-          onDeadLettered: (e) => {
-            const key = String(e.errorCode ?? 'none');
-            deadLettered.set(key, (deadLettered.get(key) ?? 0) + 1);
-          },
+      events: {
+        onCompleted: () => (seeded += 1),
+        onRetry: () => (retried += 1),
+        onDeadLettered: (e) => {
+          const key = String(e.errorCode ?? 'none');
+          deadLettered.set(key, (deadLettered.get(key) ?? 0) + 1);
         },
-        accounting,
-      ),
+      },
     });
+    const w = worker.runtime;
     const stop = new AbortController();
     const removeSignals = onShutdownSignals(() => stop.abort(), ctx.logger);
     const bar = new ProgressBar(process.stderr, 'seeding ', !values.json);
@@ -93,8 +90,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       bar.update(finished(), enqueue.jobs, detail());
       await sleep(250);
     }
-    await w.close();
-    await accounting.flush();
+    await worker.close();
     removeSignals();
     bar.finish(finished(), enqueue.jobs, detail());
     const report = buildRunReport({
