@@ -34,8 +34,6 @@ export interface WorkerRuntime {
 export interface WorkerRuntimeOptions {
   readonly concurrency?: number;
   readonly events?: SeedWorkerEvents;
-  readonly lockDurationMs?: number;
-  readonly stalledIntervalMs?: number;
   /** Asked before each attempt of a job: a reason to complete it without calling, or null. */
   readonly skip?: (data: SeedJobData) => Promise<string | null>;
   /** See every call that was sent (e.g. to feed metrics), besides this runtime's own counting. */
@@ -98,8 +96,6 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
       processor,
       deadLetters: q.deadLetters,
       logger,
-      ...(o.lockDurationMs === undefined ? {} : { lockDurationMs: o.lockDurationMs }),
-      ...(o.stalledIntervalMs === undefined ? {} : { stalledIntervalMs: o.stalledIntervalMs }),
     },
     o.events,
   );

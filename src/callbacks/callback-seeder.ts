@@ -13,15 +13,16 @@ export interface CallbackSeederOptions {
   readonly maxRobotsPerCall: number;
   readonly jobOptions: JobsOptions;
   readonly logger: Logger;
-  /** How long a room counts as seeded by a callback, so a repeated callback adds nothing; default 3600. */
-  readonly dedupeSeconds?: number;
-  /** Waits before the 2nd, 3rd, ... enqueue attempt; default [1000, 3000]. */
-  readonly retryDelaysMs?: readonly number[];
 }
+
+/** How long a room counts as seeded by a callback, so a repeated callback adds nothing. */
+const DEDUPE_SECONDS = 3600;
+/** Waits before the 2nd, 3rd, ... enqueue attempt. */
+const RETRY_DELAYS_MS: readonly number[] = [1000, 3000];
 
 /**
  * Enqueues the robots of rooms announced by callbacks, after the callback was answered.
- * A room is seeded once per `dedupeSeconds` (Tencent may repeat a callback, and a pool draw
+ * A room is seeded once per DEDUPE_SECONDS (Tencent may repeat a callback, and a pool draw
  * would differ each time); a failed enqueue is retried, then logged as an error with the
  * group id: nothing is dropped without a trace. `close()` waits for the enqueues in progress.
  */
@@ -50,7 +51,7 @@ export class CallbackSeeder {
     const log = logger.child({ groupId: request.groupId });
     const dedupeKey = `${this.#o.keyPrefix}:callbacks:created:${request.groupId}`;
     try {
-      const first = await redis.set(dedupeKey, '1', 'EX', this.#o.dedupeSeconds ?? 3600, 'NX');
+      const first = await redis.set(dedupeKey, '1', 'EX', DEDUPE_SECONDS, 'NX');
       if (first === null) {
         log.info('room already seeded by an earlier callback; ignoring the repeat');
         return;
@@ -59,7 +60,7 @@ export class CallbackSeeder {
       // Without the check a repeat may seed twice, which is harmless; losing the room is not.
       log.warn({ err }, 'could not record the callback; enqueueing anyway');
     }
-    const delays = [0, ...(this.#o.retryDelaysMs ?? [1000, 3000])];
+    const delays = [0, ...RETRY_DELAYS_MS];
     for (const [attempt, delayMs] of delays.entries()) {
       if (delayMs > 0) await sleep(delayMs);
       try {

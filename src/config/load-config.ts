@@ -1,6 +1,6 @@
 import { SeederError } from '../errors/seeder-error.js';
 import { REGION_NAMES, regionBaseUrl, type Region } from '../domain/regions.js';
-import { DEFAULT_MAX_ROBOTS_PER_CALL, DEFAULT_MAX_ROBOTS_PER_LINE, TENCENT_BACKEND_TIMEOUT_MS } from '../domain/limits.js';
+import { DEFAULT_MAX_ROBOTS_PER_CALL, DEFAULT_MAX_ROBOTS_PER_LINE, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_USERSIG_TTL_SECONDS, TENCENT_BACKEND_TIMEOUT_MS } from '../domain/limits.js';
 import { EnvReader } from './env-reader.js';
 import { isLoopbackHost } from './loopback-host.js';
 import type { HttpConfig, SeederConfig, TencentConfig } from './seeder-config.js';
@@ -74,10 +74,10 @@ function readTencent(r: EnvReader): TencentConfig {
     r.problems.push('TIM_SECRET_KEY: required (or a ready TIM_USERSIG): the key from the Chat console, used to sign UserSigs');
   }
   const region: Region = r.oneOf('TIM_REGION', 'china', REGION_NAMES);
-  const requestTimeoutMs = r.integer('REQUEST_TIMEOUT_MS', 6000, 1, 120_000);
+  const requestTimeoutMs = r.integer('REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 1, 120_000);
   if (requestTimeoutMs <= TENCENT_BACKEND_TIMEOUT_MS) {
     r.problems.push(
-      `REQUEST_TIMEOUT_MS: must be more than ${TENCENT_BACKEND_TIMEOUT_MS} (Tencent's own back-end timeout is 3 s: a call given up earlier is sent again while Tencent may still carry it out), got ${requestTimeoutMs}; leave it unset for 6000`,
+      `REQUEST_TIMEOUT_MS: must be more than ${TENCENT_BACKEND_TIMEOUT_MS} (Tencent's own back-end timeout is 3 s: a call given up earlier is sent again while Tencent may still carry it out), got ${requestTimeoutMs}; leave it unset for ${DEFAULT_REQUEST_TIMEOUT_MS}`,
     );
   }
   return {
@@ -87,7 +87,7 @@ function readTencent(r: EnvReader): TencentConfig {
     admin: r.string('TIM_ADMIN', 'administrator'),
     baseUrl: baseUrlOf(r, region),
     requestTimeoutMs,
-    userSigTtlSeconds: r.integer('USERSIG_TTL_SECONDS', 86_400, 300, 180 * 86_400),
+    userSigTtlSeconds: r.integer('USERSIG_TTL_SECONDS', DEFAULT_USERSIG_TTL_SECONDS, 300, 180 * 86_400),
   };
 }
 

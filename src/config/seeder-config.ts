@@ -86,8 +86,8 @@ export interface TencentConfig {
   readonly admin: string;
   /** `TIM_BASE_URL`, or the domain of `TIM_REGION` (default `china`): https, or http to a loopback host (the mock). */
   readonly baseUrl: string;
-  /** `REQUEST_TIMEOUT_MS`, default 6000: must exceed Tencent's own 3 s back-end timeout (more than 3000). */
+  /** `REQUEST_TIMEOUT_MS`, default DEFAULT_REQUEST_TIMEOUT_MS (6000): must exceed Tencent's own 3 s back-end timeout (more than 3000). */
   readonly requestTimeoutMs: number;
-  /** `USERSIG_TTL_SECONDS`, default 86400: validity of the UserSigs robot-seeder makes. */
+  /** `USERSIG_TTL_SECONDS`, default DEFAULT_USERSIG_TTL_SECONDS (a day): validity of the UserSigs robot-seeder makes. */
   readonly userSigTtlSeconds: number;
 }

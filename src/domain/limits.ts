@@ -14,3 +14,7 @@ export const DEFAULT_MAX_ROBOTS_PER_CALL = 500;
 export const DEFAULT_MAX_ROBOTS_PER_LINE = 1000;
 /** Tencent's own back-end timeout for a REST call (tencent-chat-rest.md): a client timeout must be longer. */
 export const TENCENT_BACKEND_TIMEOUT_MS = 3000;
+/** The per-call timeout robot-seeder uses by default: twice Tencent's back-end timeout. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 6000;
+/** How long the UserSigs robot-seeder makes are valid by default: a day (Tencent allows up to 180). */
+export const DEFAULT_USERSIG_TTL_SECONDS = 86_400;

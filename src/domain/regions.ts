@@ -20,11 +20,6 @@ export type Region = keyof typeof REGION_DOMAINS;
 /** Every region, in the order of REGION_DOMAINS: for option lists and error messages. */
 export const REGION_NAMES: readonly Region[] = Object.freeze(Object.keys(REGION_DOMAINS) as Region[]);
 
-export function isRegion(v: string): v is Region {
-  // hasOwn, not `in`: 'toString' and friends must not pass as regions.
-  return Object.hasOwn(REGION_DOMAINS, v);
-}
-
 export function regionBaseUrl(region: Region): string {
   return `https://${REGION_DOMAINS[region]}`;
 }

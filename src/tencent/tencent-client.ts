@@ -8,6 +8,7 @@ import type { RobotCommand } from '../domain/robot-command.js';
 import type { CallOutcome, PreparedCall, RobotsClient } from './call-outcome.js';
 import { classifyAnswer, classifyNetworkError, type ClassifiedOutcome } from './classify-outcome.js';
 import type { UserSigSource } from './user-sig-source.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../domain/limits.js';
 
 export interface TencentClientOptions {
   /**
@@ -21,7 +22,7 @@ export interface TencentClientOptions {
   readonly userSig: UserSigSource;
   /**
    * Limit in milliseconds for connecting, for the answer's headers, and for each gap in its
-   * body. Must exceed Tencent's 3 s back-end timeout. Default: 6000.
+   * body. Must exceed Tencent's 3 s back-end timeout. Default: DEFAULT_REQUEST_TIMEOUT_MS.
    */
   readonly requestTimeoutMs?: number;
   /** Keep-alive connections in the pool, the most calls in flight at once. Default: 64. */
@@ -29,7 +30,6 @@ export interface TencentClientOptions {
   readonly logger: Logger;
 }
 
-const DEFAULT_REQUEST_TIMEOUT_MS = 6_000;
 const DEFAULT_CONNECTIONS = 64;
 /** Tencent answers in a few hundred bytes; a bigger body is a proxy page not worth buffering. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;

@@ -1,5 +1,6 @@
 import { SeederError } from '../errors/seeder-error.js';
 import { signUserSig } from './user-sig.js';
+import { DEFAULT_USERSIG_TTL_SECONDS } from '../domain/limits.js';
 
 /** Where the client gets the UserSig for each call. */
 export interface UserSigSource {
@@ -15,7 +16,7 @@ export interface SigningUserSigSourceOptions {
   readonly secretKey: string;
   /** The app admin account the UserSig is for. */
   readonly identifier: string;
-  /** How long each signed UserSig is valid, in seconds. Default: 86400 (one day). */
+  /** How long each signed UserSig is valid, in seconds. Default: DEFAULT_USERSIG_TTL_SECONDS (a day). */
   readonly ttlSeconds?: number;
   /** Re-sign when fewer than this many seconds of validity remain. Default: 3600. */
   readonly renewBeforeSeconds?: number;
@@ -23,13 +24,12 @@ export interface SigningUserSigSourceOptions {
   readonly nowMs?: () => number;
 }
 
-const DEFAULT_TTL_SECONDS = 86_400;
 const DEFAULT_RENEW_BEFORE_SECONDS = 3_600;
 
 /** Signs UserSigs with the console secret key, and keeps one until it is close to expiring. */
 export function createSigningUserSigSource(options: SigningUserSigSourceOptions): UserSigSource {
   const { sdkAppId, secretKey, identifier } = options;
-  const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  const ttlSeconds = options.ttlSeconds ?? DEFAULT_USERSIG_TTL_SECONDS;
   const renewBeforeSeconds = options.renewBeforeSeconds ?? DEFAULT_RENEW_BEFORE_SECONDS;
   const nowMs = options.nowMs ?? Date.now;
   checkOptions(sdkAppId, secretKey, identifier, ttlSeconds, renewBeforeSeconds);

@@ -14,17 +14,19 @@ export interface SeedWorkerOptions {
   readonly processor: (job: Job, token?: string) => Promise<SeedResult>;
   readonly deadLetters: DeadLetterStore;
   readonly logger: Logger;
-  /**
-   * How long a job's lock lasts without renewal, default 6000. A killed worker's jobs are taken up
-   * by others after at most lockDurationMs + 2 × stalledIntervalMs (BullMQ may skip one check); shorter values recover faster but
-   * risk a busy event loop losing its locks (the job then runs twice, which add_robots tolerates).
-   */
-  readonly lockDurationMs?: number;
-  /** How often this worker looks for stalled jobs, default 3000. */
-  readonly stalledIntervalMs?: number;
-  /** How often dead letters are reconciled with failed jobs, default 30000. */
-  readonly reconcileIntervalMs?: number;
 }
+
+/**
+ * How long a job's lock lasts without renewal. A killed worker's jobs are taken up by others
+ * after at most LOCK_DURATION_MS + 2 × STALLED_INTERVAL_MS (BullMQ may skip one check); shorter
+ * values recover faster but risk a busy event loop losing its locks (the job then runs twice,
+ * which add_robots tolerates).
+ */
+const LOCK_DURATION_MS = 6_000;
+/** How often each worker looks for stalled jobs. */
+const STALLED_INTERVAL_MS = 3_000;
+/** How often dead letters are reconciled with failed jobs. */
+const RECONCILE_INTERVAL_MS = 30_000;
 
 export interface SeedWorkerEvents {
   onCompleted?(job: Job, result: SeedResult): void;
@@ -47,8 +49,8 @@ export async function startSeedWorker(o: SeedWorkerOptions, events: SeedWorkerEv
     connection: o.redis,
     prefix: o.prefix,
     concurrency: o.concurrency,
-    lockDuration: o.lockDurationMs ?? 6_000,
-    stalledInterval: o.stalledIntervalMs ?? 3_000,
+    lockDuration: LOCK_DURATION_MS,
+    stalledInterval: STALLED_INTERVAL_MS,
     // A job whose worker died is put back more than once before it counts as failed:
     // add_robots is idempotent, and a crash is no reason to give up on a room.
     maxStalledCount: 5,
@@ -90,7 +92,7 @@ export async function startSeedWorker(o: SeedWorkerOptions, events: SeedWorkerEv
   };
   await worker.waitUntilReady();
   await reconcile();
-  const timer = setInterval(() => void reconcile(), o.reconcileIntervalMs ?? 30_000);
+  const timer = setInterval(() => void reconcile(), RECONCILE_INTERVAL_MS);
   timer.unref();
 
   return {

@@ -12,7 +12,7 @@ export async function statusCommand(args: readonly string[]): Promise<number> {
   const q = await openQueueRuntime(ctx.config, ctx.logger, 'producer');
   try {
     const [s, paused] = await Promise.all([q.status(), new AccountPause({ redis: q.redis, prefix: ctx.config.keyPrefix, logger: ctx.logger, configuration: null }).read()]);
-    if (paused !== null) process.stderr.write(`robot-seeder status: THE FLEET IS PAUSED: ${describeAccountProblem(paused)}\n  hint: ${ACCOUNT_PAUSE_HINT}\n`);
+    if (paused !== null) ctx.err.write(`robot-seeder status: THE FLEET IS PAUSED: ${describeAccountProblem(paused)}\n  hint: ${ACCOUNT_PAUSE_HINT}\n`);
     ctx.out.write(
       values.json
         ? `${JSON.stringify(s)}\n`
