@@ -15,7 +15,7 @@ import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { registerJobsRoutes } from './jobs-routes.js';
-import { serializeRequest } from './log-serializers.js';
+import { serializeError, serializeRequest } from './log-serializers.js';
 import { registerMetricsRoutes } from './metrics-routes.js';
 import { registerOpenApi, registerOpenApiRoute } from './openapi.js';
 import { registerRateRoutes, type RateControl } from './rate-routes.js';
@@ -55,7 +55,7 @@ export interface HttpServerDeps {
  */
 export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
   const { queue: q, http, logger } = deps;
-  const log = logger.child({ component: 'http' }, { serializers: { req: serializeRequest } });
+  const log = logger.child({ component: 'http' }, { serializers: { req: serializeRequest, err: serializeError } });
   // Typed as fastify's logger, so the instance is a plain FastifyInstance for the route modules.
   const loggerInstance: FastifyBaseLogger = log;
   const app = fastify({
