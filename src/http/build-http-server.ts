@@ -2,6 +2,7 @@ import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { QueueRuntime } from '../app/queue-runtime.js';
 import type { HttpConfig } from '../config/seeder-config.js';
 import type { Logger } from '../log/logger.js';
+import { CallbackReplayGuard } from '../callbacks/callback-replay-guard.js';
 import { CallbackSeeder } from '../callbacks/callback-seeder.js';
 import type { RandomInt } from '../callbacks/choose-robots.js';
 import type { SeedRules } from '../callbacks/seed-rules.js';
@@ -89,6 +90,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
       selection: { everyRoom: http.autoSeedRobots, rules: deps.callbacks.rules },
     },
     seeder,
+    replayGuard: new CallbackReplayGuard(q.redis, q.config.keyPrefix),
     logger: log.child({ component: 'callbacks' }),
     ...(deps.callbacks.random === undefined ? {} : { random: deps.callbacks.random }),
     ...(deps.callbacks.now === undefined ? {} : { now: deps.callbacks.now }),
