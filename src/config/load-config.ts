@@ -112,6 +112,7 @@ function readHttp(r: EnvReader): HttpConfig {
     port: r.integer('PORT', 8080, 0, 65_535),
     apiTokens,
     bodyLimitBytes: r.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 256 * 1_048_576),
+    idempotencyKeysPerToken: r.integer('IDEMPOTENCY_KEYS_PER_TOKEN', 10_000, 1, 10_000_000),
     callbackToken: r.raw('CALLBACK_TOKEN') ?? null,
     autoSeedRobots: list(r.raw('AUTO_SEED_ROBOTS')),
     seedRulesFile: r.raw('SEED_RULES_FILE') ?? null,

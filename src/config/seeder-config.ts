@@ -52,6 +52,8 @@ export interface HttpConfig {
   readonly apiTokens: readonly string[];
   /** `BODY_LIMIT_BYTES`, default 1048576: larger request bodies get 413. */
   readonly bodyLimitBytes: number;
+  /** `IDEMPOTENCY_KEYS_PER_TOKEN`, default 10000: new Idempotency-Keys one API token may store in 24 h; more get 429. */
+  readonly idempotencyKeysPerToken: number;
   /** `CALLBACK_TOKEN`: the callback authentication token set in the Chat console; null = callbacks not authenticated. Never logged. */
   readonly callbackToken: string | null;
   /** `AUTO_SEED_ROBOTS`: comma-separated robot accounts put into every new AVChatRoom a callback announces. */

@@ -104,7 +104,8 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     registerJobsRoutes(
       api,
       { jobs: q.jobs, maxRobotsPerCall: q.config.maxRobotsPerCall, maxRobotsPerLine: q.config.maxRobotsPerLine, jobOptions: seedJobOptions(q.config) },
-      new IdempotencyStore(q.redis, q.config.keyPrefix),
+      new IdempotencyStore(q.redis, q.config.keyPrefix, { keysPerToken: http.idempotencyKeysPerToken }),
+      http.idempotencyKeysPerToken,
     );
     registerStatusRoutes(api, () => q.status());
     registerRateRoutes(api, deps.rate);
