@@ -97,6 +97,7 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
       concurrency,
       processor,
       deadLetters: q.deadLetters,
+      deadLetterRetentionDays: config.deadLetterRetentionDays,
       logger,
       ...(o.lockDurationMs === undefined ? {} : { lockDurationMs: o.lockDurationMs }),
       ...(o.stalledIntervalMs === undefined ? {} : { stalledIntervalMs: o.stalledIntervalMs }),

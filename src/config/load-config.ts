@@ -33,6 +33,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     maxRobotsPerLine: r.integer('MAX_ROBOTS_PER_LINE', 10_000, 1, 1_000_000),
     enqueueMemoryMb: r.integer('ENQUEUE_MEMORY_MB', 64, 0, 1_048_576),
     jobAttempts: r.integer('JOB_ATTEMPTS', 8, 1, 1000),
+    deadLetterRetentionDays: r.integer('DEAD_LETTER_RETENTION_DAYS', 30, 0, 36_500),
     backoffDelayMs: r.integer('BACKOFF_DELAY_MS', 1000, 1, 3_600_000),
     slowDownDelayMs: r.integer('SLOW_DOWN_DELAY_MS', 1000, 1, 3_600_000),
     slowDownGiveUpMs: r.integer('SLOW_DOWN_GIVE_UP_MS', 600_000, 1000, 7 * 86_400_000),

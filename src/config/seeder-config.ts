@@ -22,6 +22,11 @@ export interface SeederConfig {
   readonly enqueueMemoryMb: number;
   /** `JOB_ATTEMPTS`, default 8: tries for transient failures (10002, network) before a job is dead-lettered. */
   readonly jobAttempts: number;
+  /**
+   * `DEAD_LETTER_RETENTION_DAYS`, default 30: workers remove dead letters (entry and failed job)
+   * older than this, so rooms that never existed do not pile up forever; 0 keeps them all.
+   */
+  readonly deadLetterRetentionDays: number;
   /** `BACKOFF_DELAY_MS`, default 1000: first retry delay; doubles each attempt, with up to 50% jitter. */
   readonly backoffDelayMs: number;
   /** `SLOW_DOWN_DELAY_MS`, default 1000: how long a job waits after a rate-limit answer (uses no attempt). */
