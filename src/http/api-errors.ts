@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.js';
-import { isRedisUnreachable } from '../redis/redis-unreachable.js';
+import { redisUnreachable } from '../redis/redis-unreachable.js';
 
 /**
  * Error bodies of the API, two shapes:
@@ -32,7 +32,14 @@ export const REDIS_UNAVAILABLE: ApiError = Object.freeze({
 });
 
 /** Maps fastify's and the handlers' errors to the API's error bodies; 5xx are logged, not explained. */
-export function installErrorHandlers(app: FastifyInstance, o: { bodyLimitBytes: number; logger: Logger }): void {
+export interface ErrorHandlerOptions {
+  readonly bodyLimitBytes: number;
+  readonly logger: Logger;
+  /** Closes the Redis connection and opens a new one, after a command got no answer in time. */
+  readonly dropRedisConnection: () => void;
+}
+
+export function installErrorHandlers(app: FastifyInstance, o: ErrorHandlerOptions): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err.validation !== undefined) {
       const where = err.validationContext ?? 'request';
@@ -51,7 +58,10 @@ export function installErrorHandlers(app: FastifyInstance, o: { bodyLimitBytes: 
       default:
         break;
     }
-    if (isRedisUnreachable(err)) {
+    const unreachable = redisUnreachable(err);
+    if (unreachable !== null) {
+      // A connection that swallows commands stays open until TCP gives up (hours): make a new one.
+      if (unreachable === 'timeout') o.dropRedisConnection();
       o.logger.warn({ err: { message: err.message }, method: request.method, url: request.routeOptions.url }, 'request refused: Redis cannot be reached');
       return reply.code(503).header('Retry-After', '5').send(REDIS_UNAVAILABLE);
     }

@@ -67,7 +67,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     return503OnClosing: true,
   });
   app.setValidatorCompiler(createValidatorCompiler());
-  installErrorHandlers(app, { bodyLimitBytes: http.bodyLimitBytes, logger: log });
+  installErrorHandlers(app, { bodyLimitBytes: http.bodyLimitBytes, logger: log, dropRedisConnection: () => q.redis.disconnect(true) });
   await registerOpenApi(app, deps.version ?? '0.1.0');
 
   const tokens = new TokenMatcher(http.apiTokens);

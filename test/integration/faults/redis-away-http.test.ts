@@ -1,17 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SERVICE_COMMAND_TIMEOUT_MS } from '../../../src/redis/redis-connection.js';
 import { AUTH, job, startTestServer, type TestServer } from '../../support/http-server.js';
 import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
+import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 
 let redis: RedisServer | undefined;
 let server: TestServer | undefined;
+let proxy: TcpProxy | undefined;
 
 afterEach(async () => {
   // Redis back first: closing the server drains its queues and deletes its keys.
   if (redis !== undefined && !redis.running()) await redis.restart();
+  await proxy?.setMode('pass');
   await server?.close();
+  await proxy?.close();
   await redis?.close();
   server = undefined;
   redis = undefined;
+  proxy = undefined;
 });
 
 /** What a Redis-backed route must answer at once while Redis is away. */
@@ -54,5 +60,21 @@ describe('Redis-backed routes answer 503 at once while Redis is away (issue 8, o
     // Back again: the same routes work without a restart of the service.
     await redis.restart();
     await expect.poll(async () => (await fetch(`${s.url}/v1/status`, { headers: AUTH })).status, { timeout: 10_000 }).toBe(200);
+  });
+
+  it('serve, when Redis goes silent without closing the connection (a network cut): 503 after the command timeout, then back', async () => {
+    redis = await startRedisServer();
+    const p = (proxy = await startTcpProxy({ target: { host: '127.0.0.1', port: redis.port } }));
+    const s = (server = await startTestServer({ listen: true, env: { REDIS_URL: `redis://127.0.0.1:${p.port}` } }));
+    expect((await fetch(`${s.url}/v1/status`, { headers: AUTH })).status).toBe(200);
+    await p.setMode('stall');
+    const started = Date.now();
+    const answer = await fetch(`${s.url}/v1/status`, { headers: AUTH, signal: AbortSignal.timeout(20_000) });
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toMatchObject({ error: 'REDIS_UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(SERVICE_COMMAND_TIMEOUT_MS + 1000);
+    // The stalled connection is dropped for a new one: once the network is back, so is the service.
+    await p.setMode('pass');
+    await expect.poll(async () => (await fetch(`${s.url}/v1/status`, { headers: AUTH })).status, { timeout: 15_000, interval: 500 }).toBe(200);
   });
 });
