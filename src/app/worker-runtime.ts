@@ -95,6 +95,7 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
       concurrency,
       processor,
       deadLetters: q.deadLetters,
+      deadLetterRetentionDays: config.deadLetterRetentionDays,
       logger,
     },
     o.events,

@@ -25,6 +25,11 @@ export interface SeederConfig {
   readonly enqueueMemoryMb: number;
   /** `JOB_ATTEMPTS`, default 8: tries for transient failures (10002, network) before a job is dead-lettered. */
   readonly jobAttempts: number;
+  /**
+   * `DEAD_LETTER_RETENTION_DAYS`, default 30: workers remove dead letters (entry and failed job)
+   * older than this, so rooms that never existed do not pile up forever; 0 keeps them all.
+   */
+  readonly deadLetterRetentionDays: number;
   /** `BACKOFF_DELAY_MS`, default 1000: first retry delay; doubles each attempt, with up to 50% jitter. */
   readonly backoffDelayMs: number;
   /** `SLOW_DOWN_DELAY_MS`, default 1000: how long a job waits after a rate-limit answer (uses no attempt). */
@@ -62,6 +67,8 @@ export interface HttpConfig {
   readonly apiTokens: readonly string[];
   /** `BODY_LIMIT_BYTES`, default 1048576: larger request bodies get 413. */
   readonly bodyLimitBytes: number;
+  /** `IDEMPOTENCY_KEYS_PER_TOKEN`, default 10000: new Idempotency-Keys one API token may store in 24 h; more get 429. */
+  readonly idempotencyKeysPerToken: number;
   /** `CALLBACK_TOKEN`: the callback authentication token set in the Chat console, 16 to 128 characters; null = none. Never logged. */
   readonly callbackToken: string | null;
   /**

@@ -12,6 +12,8 @@ export interface DeadLetterFilter {
 }
 
 const PAGE = 500;
+/** Entries read at once by `expire`, which usually stops at the first. */
+const EXPIRE_PAGE = 100;
 
 /**
  * The dead-letter queue: a BullMQ queue nobody works, one entry per failed seed job, keyed by
@@ -128,6 +130,26 @@ export class DeadLetterStore {
       }
     }
     return { added, removed };
+  }
+
+  /**
+   * Removes the entries that failed before `cutoff`, each failed seed job first, then its entry
+   * (as `purge`). Entries are read oldest first and the scan stops at the first younger one, so
+   * a call costs one small read when nothing is due; an entry written out of order (by
+   * `reconcile`) goes once those before it have.
+   */
+  async expire(cutoff: Date): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const page = await this.queue.getJobs(['waiting'], 0, EXPIRE_PAGE - 1, true);
+      for (const entry of page) {
+        if (!(Date.parse(entry.data.failedAt) < cutoff.getTime())) return removed;
+        if ((await this.#seed.getJobState(entry.data.jobId)) === 'failed') await this.#seed.remove(entry.data.jobId);
+        await entry.remove();
+        removed += 1;
+      }
+      if (page.length < EXPIRE_PAGE) return removed;
+    }
   }
 
   async close(): Promise<void> {

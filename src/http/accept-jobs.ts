@@ -37,6 +37,29 @@ export interface StorageFailure {
  * `superseded` those of them that replaced a dead letter.
  */
 export async function acceptJobs(items: readonly unknown[], d: AcceptJobsDeps): Promise<AcceptJobsResult> {
+  const checked = checkItems(items, d);
+  if (!checked.ok) return { statusCode: 400, body: { errors: checked.problems } };
+  const planned = checked.requests.map((r) => planJobs('add_robots', r, d.maxRobotsPerCall));
+  let acknowledged: EnqueueProgress = NOTHING_WRITTEN;
+  let written: EnqueueProgress;
+  try {
+    written = await writeJobs(d.jobs, planned, { jobOptions: d.jobOptions, onProgress: (p) => (acknowledged = p) });
+  } catch (err) {
+    return storageFailure(err, acknowledged, checked.requests.length);
+  }
+  return { statusCode: 202, body: { accepted: checked.requests.length, added: written.added, superseded: written.superseded, jobIds: planned.flatMap((jobs) => jobs.map((j) => j.jobId)) } };
+}
+
+/**
+ * The `jobIds` of the 202 answer to `items`, without enqueueing: a replayed Idempotency-Key
+ * answer is rebuilt with them, so the stored answer keeps a few counts, not one id per job.
+ */
+export function plannedJobIds(items: readonly unknown[], d: AcceptJobsDeps): string[] {
+  const checked = checkItems(items, d);
+  return checked.ok ? checked.requests.flatMap((r) => planJobs('add_robots', r, d.maxRobotsPerCall).map((j) => j.jobId)) : [];
+}
+
+function checkItems(items: readonly unknown[], d: AcceptJobsDeps): { ok: true; requests: SeedRequest[] } | { ok: false; problems: RequestProblem[] } {
   const requests: SeedRequest[] = [];
   const problems: RequestProblem[] = [];
   let hidden = 0;
@@ -51,19 +74,9 @@ export async function acceptJobs(items: readonly unknown[], d: AcceptJobsDeps): 
       else hidden += 1;
     }
   });
-  if (problems.length > 0) {
-    if (hidden > 0) problems.push({ message: `…and ${hidden} more problems; fix the ones above and send again` });
-    return { statusCode: 400, body: { errors: problems } };
-  }
-  const planned = requests.map((r) => planJobs('add_robots', r, d.maxRobotsPerCall));
-  let acknowledged: EnqueueProgress = NOTHING_WRITTEN;
-  let written: EnqueueProgress;
-  try {
-    written = await writeJobs(d.jobs, planned, { jobOptions: d.jobOptions, onProgress: (p) => (acknowledged = p) });
-  } catch (err) {
-    return storageFailure(err, acknowledged, requests.length);
-  }
-  return { statusCode: 202, body: { accepted: requests.length, added: written.added, superseded: written.superseded, jobIds: planned.flatMap((jobs) => jobs.map((j) => j.jobId)) } };
+  if (problems.length === 0) return { ok: true, requests };
+  if (hidden > 0) problems.push({ message: `…and ${hidden} more problems; fix the ones above and send again` });
+  return { ok: false, problems };
 }
 
 /**

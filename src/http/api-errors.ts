@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.js';
+import { redisUnreachable } from '../redis/redis-unreachable.js';
 
 /**
  * Error bodies of the API, two shapes:
@@ -21,8 +22,24 @@ export function badRequest(problems: readonly RequestProblem[]): { errors: reado
   return { errors: problems };
 }
 
+/**
+ * The answer of a route that needs Redis while Redis cannot be reached. Enqueueing may have been
+ * cut off part way; job ids make sending the same request again safe.
+ */
+export const REDIS_UNAVAILABLE: ApiError = Object.freeze({
+  error: 'REDIS_UNAVAILABLE',
+  message: 'Redis cannot be reached, so the request could not be completed (a POST may have been applied in part); send it again once GET /readyz answers 200: job ids make a repeat safe',
+});
+
 /** Maps fastify's and the handlers' errors to the API's error bodies; 5xx are logged, not explained. */
-export function installErrorHandlers(app: FastifyInstance, o: { bodyLimitBytes: number; logger: Logger }): void {
+export interface ErrorHandlerOptions {
+  readonly bodyLimitBytes: number;
+  readonly logger: Logger;
+  /** Closes the Redis connection and opens a new one, after a command got no answer in time. */
+  readonly dropRedisConnection: () => void;
+}
+
+export function installErrorHandlers(app: FastifyInstance, o: ErrorHandlerOptions): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err.validation !== undefined) {
       const where = err.validationContext ?? 'request';
@@ -40,6 +57,13 @@ export function installErrorHandlers(app: FastifyInstance, o: { bodyLimitBytes: 
         return reply.code(400).send(badRequest([{ message: 'the body is empty; send a JSON object' }]));
       default:
         break;
+    }
+    const unreachable = redisUnreachable(err);
+    if (unreachable !== null) {
+      // A connection that swallows commands stays open until TCP gives up (hours): make a new one.
+      if (unreachable === 'timeout') o.dropRedisConnection();
+      o.logger.warn({ err: { message: err.message }, method: request.method, url: request.routeOptions.url }, 'request refused: Redis cannot be reached');
+      return reply.code(503).header('Retry-After', '5').send(REDIS_UNAVAILABLE);
     }
     const status = err.statusCode ?? 500;
     if (status === 400) return reply.code(400).send(badRequest([{ message: `the body is not valid JSON: ${err.message}` }]));

@@ -2,6 +2,7 @@ import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { QueueRuntime } from '../app/queue-runtime.js';
 import type { HttpConfig } from '../config/seeder-config.js';
 import type { Logger } from '../log/logger.js';
+import { CallbackReplayGuard } from '../callbacks/callback-replay-guard.js';
 import { CallbackSeeder } from '../callbacks/callback-seeder.js';
 import type { RandomInt } from '../callbacks/choose-robots.js';
 import type { SeedRules } from '../callbacks/seed-rules.js';
@@ -15,7 +16,7 @@ import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { registerJobsRoutes } from './jobs-routes.js';
-import { serializeRequest } from './log-serializers.js';
+import { serializeError, serializeRequest } from './log-serializers.js';
 import { registerMetricsRoutes } from './metrics-routes.js';
 import { registerOpenApi, registerOpenApiRoute } from './openapi.js';
 import { registerRateRoutes, type RateControl } from './rate-routes.js';
@@ -55,7 +56,7 @@ export interface HttpServerDeps {
  */
 export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
   const { queue: q, http, logger } = deps;
-  const log = logger.child({ component: 'http' }, { serializers: { req: serializeRequest } });
+  const log = logger.child({ component: 'http' }, { serializers: { req: serializeRequest, err: serializeError } });
   // Typed as fastify's logger, so the instance is a plain FastifyInstance for the route modules.
   const loggerInstance: FastifyBaseLogger = log;
   const app = fastify({
@@ -66,7 +67,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     return503OnClosing: true,
   });
   app.setValidatorCompiler(createValidatorCompiler());
-  installErrorHandlers(app, { bodyLimitBytes: http.bodyLimitBytes, logger: log });
+  installErrorHandlers(app, { bodyLimitBytes: http.bodyLimitBytes, logger: log, dropRedisConnection: () => q.redis.disconnect(true) });
   await registerOpenApi(app, deps.version ?? '0.1.0');
 
   const tokens = new TokenMatcher(http.apiTokens);
@@ -90,6 +91,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
       selection: { everyRoom: http.autoSeedRobots, rules: deps.callbacks.rules },
     },
     seeder,
+    replayGuard: new CallbackReplayGuard(q.redis, q.config.keyPrefix),
     logger: log.child({ component: 'callbacks' }),
     ...(deps.callbacks.random === undefined ? {} : { random: deps.callbacks.random }),
     ...(deps.callbacks.now === undefined ? {} : { now: deps.callbacks.now }),
@@ -103,7 +105,8 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     registerJobsRoutes(
       api,
       { jobs: q.jobs, maxRobotsPerCall: q.config.maxRobotsPerCall, maxRobotsPerLine: q.config.maxRobotsPerLine, jobOptions: seedJobOptions(q.config) },
-      new IdempotencyStore(q.redis, q.config.keyPrefix),
+      new IdempotencyStore(q.redis, q.config.keyPrefix, { keysPerToken: http.idempotencyKeysPerToken }),
+      http.idempotencyKeysPerToken,
     );
     registerStatusRoutes(api, () => q.status());
     registerRateRoutes(api, deps.rate);

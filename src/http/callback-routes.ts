@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../log/logger.js';
+import type { CallbackReplayGuard } from '../callbacks/callback-replay-guard.js';
 import type { CallbackSeeder } from '../callbacks/callback-seeder.js';
 import type { RandomInt } from '../callbacks/choose-robots.js';
 import { CALLBACK_OK, decideCallback, type CallbackSettings } from '../callbacks/tencent-callback.js';
@@ -13,11 +14,20 @@ import { CALLBACK_ANSWER } from './api-schemas.js';
  */
 export const CALLBACK_UNAUTHORIZED = Object.freeze({ ActionStatus: 'FAIL', ErrorCode: 1, ErrorInfo: 'callback authentication failed' });
 
+/**
+ * The answer to a signed callback whose Sign and RequestTime were used before: a replay, or a
+ * second callback stamped with the same second (the Sign cannot tell them apart). A 401 like a
+ * failed check, so that a genuine one shows in Tencent's list of failed callbacks.
+ */
+export const CALLBACK_REPLAYED = Object.freeze({ ActionStatus: 'FAIL', ErrorCode: 1, ErrorInfo: 'callback refused: its Sign and RequestTime were already used' });
+
 const QUERY_PARAM = { type: 'string' } as const;
 
 export interface CallbackRouteDeps {
   readonly settings: CallbackSettings;
   readonly seeder: CallbackSeeder;
+  /** Used when callbacks are signed (CALLBACK_TOKEN): a Sign seeds once. */
+  readonly replayGuard: CallbackReplayGuard;
   readonly logger: Logger;
   readonly random?: RandomInt;
   readonly now?: () => number;
@@ -83,6 +93,10 @@ export async function registerCallbackRoutes(app: FastifyInstance, deps: Callbac
           }
           case 'seed': {
             const { groupId, groupName, robots } = decision;
+            if (deps.settings.token !== null && !(await firstUse(deps, request.query, log))) {
+              log.warn({ groupId, clientIp: request.ip }, 'callback refused: its Sign and RequestTime were already used (a replay, or a second callback in the same second)');
+              return reply.code(401).send(CALLBACK_REPLAYED);
+            }
             log.info({ groupId, groupName, robots: robots.length }, 'new live room announced; enqueueing its robots after the answer');
             void reply.send(CALLBACK_OK);
             // Started after the answer is written; the seeder logs every failure with the group id.
@@ -94,4 +108,17 @@ export async function registerCallbackRoutes(app: FastifyInstance, deps: Callbac
     );
     done();
   });
+}
+
+/**
+ * Whether the callback's Sign is used for the first time. When Redis cannot say, the callback is
+ * let through: the seeder needs Redis too and retries, and losing a real room is worse.
+ */
+async function firstUse(deps: CallbackRouteDeps, query: Readonly<Record<string, string | undefined>>, log: Logger): Promise<boolean> {
+  try {
+    return await deps.replayGuard.firstUse(query['Sign'] ?? '', query['RequestTime'] ?? '');
+  } catch (err) {
+    log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'could not record the callback Sign; accepting it without the replay check');
+    return true;
+  }
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ERROR_BODY, PROBLEMS_BODY, SEED_JOB_DOC, UNAUTHORIZED } from './api-schemas.js';
-import { acceptJobs, type AcceptJobsDeps, type AcceptJobsResult } from './accept-jobs.js';
-import { bodyFingerprint, type IdempotencyStore } from './idempotency-store.js';
+import { acceptJobs, plannedJobIds, type AcceptJobsDeps, type AcceptJobsResult } from './accept-jobs.js';
+import { bearerToken } from './bearer-auth.js';
+import { bodyFingerprint, type IdempotencyStore, type StoredResponse } from './idempotency-store.js';
 
 interface JobsBody {
   readonly jobs: readonly unknown[];
@@ -29,7 +30,7 @@ const IDEMPOTENCY_KEY = {
 } as const;
 
 /** POST /v1/jobs: enqueue seed jobs, all or nothing, with optional Idempotency-Key. */
-export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, idempotency: IdempotencyStore): void {
+export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, idempotency: IdempotencyStore, keysPerToken: number): void {
   app.post<{ Body: JobsBody; Headers: { 'idempotency-key'?: string } }>(
     '/v1/jobs',
     {
@@ -56,6 +57,7 @@ export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, i
           409: { ...ERROR_BODY, description: 'IDEMPOTENCY_KEY_IN_USE: a request with this key is still being processed.' },
           413: { ...ERROR_BODY, description: 'BODY_TOO_LARGE: over BODY_LIMIT_BYTES.' },
           422: { ...ERROR_BODY, description: 'IDEMPOTENCY_KEY_REUSED: the key was used with another body.' },
+          429: { ...ERROR_BODY, description: 'IDEMPOTENCY_KEY_LIMIT: this token stored IDEMPOTENCY_KEYS_PER_TOKEN keys in the last 24 h.' },
           503: STORAGE_FAILURE_BODY,
           507: STORAGE_FAILURE_BODY,
         },
@@ -67,11 +69,13 @@ export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, i
         const r = await acceptJobs(request.body.jobs, deps);
         return reply.code(r.statusCode).send(r.body);
       }
+      // The bearer guard let the request in, so it carries a token; keys are kept apart per token.
+      const token = bearerToken(request.headers.authorization) ?? '';
       const fingerprint = bodyFingerprint(request.body);
-      const claim = await idempotency.claim(key, fingerprint);
+      const claim = await idempotency.claim(token, key, fingerprint);
       switch (claim.kind) {
         case 'replay':
-          return reply.code(claim.response.statusCode).header('Idempotent-Replayed', 'true').send(claim.response.body);
+          return reply.code(claim.response.statusCode).header('Idempotent-Replayed', 'true').send(replayedBody(claim.response, request.body.jobs, deps));
         case 'mismatch':
           return reply.code(422).send({
             error: 'IDEMPOTENCY_KEY_REUSED',
@@ -79,6 +83,11 @@ export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, i
           });
         case 'in-progress':
           return reply.code(409).send({ error: 'IDEMPOTENCY_KEY_IN_USE', message: 'a request with this Idempotency-Key is being processed; retry in a moment' });
+        case 'limit':
+          return reply.code(429).send({
+            error: 'IDEMPOTENCY_KEY_LIMIT',
+            message: `this API token stored ${keysPerToken} Idempotency-Keys in the last 24 hours (IDEMPOTENCY_KEYS_PER_TOKEN); send without the header, reuse a key only for a retry, or raise the limit`,
+          });
         case 'claimed':
           break;
       }
@@ -86,13 +95,24 @@ export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, i
       try {
         r = await acceptJobs(request.body.jobs, deps);
       } catch (err) {
-        await idempotency.release(key).catch(() => undefined);
+        await idempotency.release(token, key).catch(() => undefined);
         throw err;
       }
       // A failure of Redis is not an answer to keep: the same key must be able to try again.
-      if (r.statusCode >= 500) await idempotency.release(key).catch(() => undefined);
-      else await idempotency.complete(key, fingerprint, r);
+      if (r.statusCode >= 500) await idempotency.release(token, key).catch(() => undefined);
+      else await idempotency.complete(token, key, fingerprint, storedResponse(r));
       return reply.code(r.statusCode).send(r.body);
     },
   );
+}
+
+/** What is kept of an answer: a 202 without its job ids (one per job, ~70 bytes each), which a replay plans again. */
+function storedResponse(r: AcceptJobsResult): StoredResponse {
+  if (r.statusCode !== 202) return r;
+  const { accepted, added, superseded } = r.body;
+  return { statusCode: 202, body: { accepted, added, superseded } };
+}
+
+function replayedBody(stored: StoredResponse, jobs: readonly unknown[], deps: AcceptJobsDeps): unknown {
+  return stored.statusCode === 202 ? { ...(stored.body as object), jobIds: plannedJobIds(jobs, deps) } : stored.body;
 }

@@ -11,9 +11,13 @@ import { describeRedisFailure } from './redis-failure.js';
  *   so a Redis restart pauses work instead of failing jobs.
  * - `producer`: fails fast, so an operator enqueueing a file learns at once that Redis is down.
  * - `service`: reconnects forever like a worker, but a command fails at once while Redis is away,
- *   so an HTTP request answers 503 instead of hanging (`serve` without workers).
+ *   and after SERVICE_COMMAND_TIMEOUT_MS when Redis went silent without closing the connection
+ *   (a network cut), so an HTTP request answers 503 instead of hanging (`serve`'s HTTP side).
  */
 export type ConnectionRole = 'worker' | 'producer' | 'service';
+
+/** How long a `service` command waits for its answer; its longest scripts (a chunk of 1,000 jobs) take well under a second. */
+export const SERVICE_COMMAND_TIMEOUT_MS = 5000;
 
 export interface RedisConnectionOptions {
   /** `REDIS_CLUSTER`: the URL names one node of a Redis Cluster, the others are discovered. */
@@ -30,7 +34,12 @@ export function createRedis(url: string, role: ConnectionRole, o: RedisConnectio
   const base: RedisOptions =
     role === 'worker'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, ...(role === 'producer' ? { disconnectTimeout: 200 } : {}) };
+      : {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          connectTimeout: 3000,
+          ...(role === 'producer' ? { disconnectTimeout: 200 } : { commandTimeout: SERVICE_COMMAND_TIMEOUT_MS }),
+        };
   if (!o.cluster) return new ioredis.Redis(url, { lazyConnect, ...base, retryStrategy: reconnect });
   const u = new URL(url);
   return new ioredis.Cluster([{ host: u.hostname, port: u.port === '' ? 6379 : Number(u.port) }], {

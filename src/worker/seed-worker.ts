@@ -14,6 +14,8 @@ export interface SeedWorkerOptions {
   readonly processor: (job: Job, token?: string) => Promise<SeedResult>;
   readonly deadLetters: DeadLetterStore;
   readonly logger: Logger;
+  /** DEAD_LETTER_RETENTION_DAYS: dead letters older are removed at each reconcile; 0 keeps them all. */
+  readonly deadLetterRetentionDays: number;
 }
 
 /**
@@ -42,6 +44,8 @@ export interface SeedWorker {
 
 /** Keeps a week of per-minute points; `meta.count` is the all-time completed count `status` reports. */
 const METRICS_POINTS = bullmq.MetricsTime.ONE_WEEK;
+
+const DAY_MS = 86_400_000;
 
 export async function startSeedWorker(o: SeedWorkerOptions, events: SeedWorkerEvents = {}): Promise<SeedWorker> {
   const log = o.logger;
@@ -86,6 +90,10 @@ export async function startSeedWorker(o: SeedWorkerOptions, events: SeedWorkerEv
       // Entries written here (their worker died before writing them) still count in reports.
       const r = await o.deadLetters.reconcile((entry) => events.onDeadLettered?.(entry));
       if (r.added + r.removed > 0) log.warn(r, 'dead letters reconciled with failed jobs');
+      if (o.deadLetterRetentionDays > 0) {
+        const expired = await o.deadLetters.expire(new Date(Date.now() - o.deadLetterRetentionDays * DAY_MS));
+        if (expired > 0) log.info({ removed: expired, retentionDays: o.deadLetterRetentionDays }, 'dead letters past DEAD_LETTER_RETENTION_DAYS removed');
+      }
     } catch (err) {
       log.error({ err }, 'dead-letter reconcile failed');
     }

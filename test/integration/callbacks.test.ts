@@ -120,6 +120,27 @@ describe('Tencent callbacks, end to end to the mock API', () => {
     await waitFor('robots in the signed room', () => mock.robotsIn('@TGS#signed').length === 1);
   });
 
+  it('accepts a signed callback once: its Sign and RequestTime replayed with another room are refused (issue 8, observation 9)', async () => {
+    const token = 'console-callback-token';
+    const s = await open({ AUTO_SEED_ROBOTS: 'bot_a', CALLBACK_TOKEN: token });
+    const requestTime = Math.floor(Date.now() / 1000);
+    const sign = callbackSign(token, String(requestTime));
+    expect(await callback(s, { body: created('@TGS#genuine'), auth: { sign, requestTime } })).toEqual({ status: 200, body: OK });
+    await waitFor('robots in the genuine room', () => mock.robotsIn('@TGS#genuine').length === 1);
+    const replayed = { status: 401, body: { ActionStatus: 'FAIL', ErrorCode: 1, ErrorInfo: 'callback refused: its Sign and RequestTime were already used' } };
+    expect(await callback(s, { body: created('@TGS#replayed'), auth: { sign, requestTime } })).toEqual(replayed);
+    // The Sign is compared without regard to case: upper case is the same Sign, not a new one.
+    expect(await callback(s, { body: created('@TGS#upper'), auth: { sign: sign.toUpperCase(), requestTime } })).toEqual(replayed);
+    await sleep(300);
+    expect(mock.robotsIn('@TGS#replayed')).toEqual([]);
+    expect(mock.robotsIn('@TGS#upper')).toEqual([]);
+    const refusals = s.logs().split('\n').filter((l) => l.includes('already used'));
+    expect(refusals).toHaveLength(2);
+    expect(refusals[0]).toContain('@TGS#replayed');
+    expect(s.logs()).not.toContain(sign);
+    expect(s.logs().toLowerCase()).not.toContain(sign);
+  });
+
   it('applies the rules file: first matching name pattern wins, a pool draw gives distinct robots', async () => {
     const rules = validateSeedRules(
       {

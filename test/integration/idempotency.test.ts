@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { AUTH, job, postJobs, startTestServer, type TestServer } from '../support/http-server.js';
+import { AUTH, job, OTHER_TOKEN, postJobs, startTestServer, type TestServer } from '../support/http-server.js';
 import { TEST_REDIS_URL } from '../support/test-env.js';
 
 let server: TestServer | undefined;
@@ -75,5 +75,44 @@ describe('HTTP API: Idempotency-Key', () => {
     const spaced = await postJobs(s, { jobs: [job('r')] }, { 'idempotency-key': 'has space' });
     expect(spaced.statusCode).toBe(400);
     expect(spaced.json<{ errors: { message: string }[] }>().errors[0]?.message).toMatch(/idempotency-key/);
+  });
+
+  describe('storage is bounded per API token (issue 8, observation 10)', () => {
+    const escaped = (s: TestServer): string => s.prefix.replace(/[{}]/g, '\\$&');
+
+    it('keeps a few hundred bytes per key however many jobs the answer names, and replays the same answer', async () => {
+      const s = await open();
+      const body = { jobs: Array.from({ length: 2000 }, (_, i) => job(`@TGS#big-${i}`, [`bot_${i}`])) };
+      const first = await postJobs(s, body, { 'idempotency-key': 'big-1' });
+      expect(first.statusCode).toBe(202);
+      expect(first.body.length).toBeGreaterThan(50_000);
+      const redis = new Redis(TEST_REDIS_URL);
+      try {
+        const [key] = await redis.keys(`${escaped(s)}:idempotency:*`);
+        expect(await redis.strlen(key ?? '')).toBeLessThan(500);
+      } finally {
+        redis.disconnect();
+      }
+      const again = await postJobs(s, body, { 'idempotency-key': 'big-1' });
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(first.json());
+    });
+
+    it('refuses a new key past IDEMPOTENCY_KEYS_PER_TOKEN in 24 h with 429; replays, other tokens and requests without a key go on', async () => {
+      const s = await open({ env: { IDEMPOTENCY_KEYS_PER_TOKEN: '3' } });
+      for (const k of ['a', 'b', 'c']) expect((await postJobs(s, { jobs: [job(`room-${k}`)] }, { 'idempotency-key': `k-${k}` })).statusCode).toBe(202);
+      const refused = await postJobs(s, { jobs: [job('room-d')] }, { 'idempotency-key': 'k-d' });
+      expect(refused.statusCode).toBe(429);
+      const answer = refused.json<{ error: string; message: string }>();
+      expect(answer.error).toBe('IDEMPOTENCY_KEY_LIMIT');
+      expect(answer.message).toMatch(/3 Idempotency-Keys .*24 hours.*IDEMPOTENCY_KEYS_PER_TOKEN/);
+      expect((await s.q.status()).waiting).toBe(3);
+      expect((await postJobs(s, { jobs: [job('room-a')] }, { 'idempotency-key': 'k-a' })).headers['idempotent-replayed']).toBe('true');
+      expect((await postJobs(s, { jobs: [job('room-d')] })).statusCode).toBe(202);
+      // Keys are kept per token: another client's same key is its own, not a replay of this one's.
+      const other = await postJobs(s, { jobs: [job('room-e')] }, { authorization: `Bearer ${OTHER_TOKEN}`, 'idempotency-key': 'k-a' });
+      expect(other.statusCode).toBe(202);
+      expect(other.headers['idempotent-replayed']).toBeUndefined();
+    });
   });
 });

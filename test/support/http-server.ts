@@ -4,7 +4,8 @@ import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { openQueueRuntime, type QueueRuntime } from '../../src/app/queue-runtime.js';
+import type { QueueRuntime } from '../../src/app/queue-runtime.js';
+import { openServeRuntimes } from '../../src/app/serve-runtimes.js';
 import { startWorkerProcess, type WorkerProcess } from '../../src/app/worker-process.js';
 import type { SeedRules } from '../../src/callbacks/seed-rules.js';
 import type { RandomInt } from '../../src/callbacks/choose-robots.js';
@@ -68,7 +69,9 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     },
   });
   const logger = createLogger('trace', sink);
-  const q = await openQueueRuntime(config, logger, 'worker');
+  // As `serve` does: the HTTP side on a `service` connection, workers on their own.
+  const runtimes = await openServeRuntimes(config, logger, o.withWorkers === true);
+  const q = runtimes.http;
   const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger: createLogger('silent') });
   const rate = new SlotLedger(q.redis, config.keyPrefix, TEST_SDKAPPID, ledgerPolicy(config.rateLimitPerSecond));
   const metrics = createSeederMetrics({
@@ -112,12 +115,12 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     async close() {
       await app.close();
       await server.workers?.close();
-      await q.close();
-      await deleteKeys(prefix);
+      await runtimes.close();
+      await deleteKeys(prefix, config.redisUrl);
     },
   };
-  if (o.withWorkers === true) {
-    server.workers = await startWorkerProcess(q, {
+  if (runtimes.workers !== null) {
+    server.workers = await startWorkerProcess(runtimes.workers, {
       observers: [(outcome) => metrics.recordCall(outcome)],
       events: { onRetry: () => metrics.recordRetry() },
     });

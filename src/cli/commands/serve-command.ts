@@ -1,6 +1,6 @@
 import { ledgerPolicy } from '../../limiter/ledger-policy.js';
 import { SlotLedger } from '../../limiter/slot-ledger.js';
-import { openQueueRuntime } from '../../app/queue-runtime.js';
+import { openServeRuntimes } from '../../app/serve-runtimes.js';
 import { startWorkerProcess, type WorkerProcess } from '../../app/worker-process.js';
 import { CircuitBreaker } from '../../breaker/circuit-breaker.js';
 import { AccountPause } from '../../breaker/account-pause.js';
@@ -37,8 +37,9 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   const { sdkAppId } = http;
   const rules = http.seedRulesFile === null ? null : await loadSeedRules(http.seedRulesFile, config.maxRobotsPerLine);
 
-  // BullMQ workers need commands that wait out a Redis restart; the HTTP side alone wants them to fail fast.
-  const q = await openQueueRuntime(config, logger, withWorkers ? 'worker' : 'service');
+  // BullMQ workers need commands that wait out a Redis restart; the HTTP side wants them to fail fast.
+  const runtimes = await openServeRuntimes(config, logger, withWorkers);
+  const q = runtimes.http;
   let workers: WorkerProcess | null = null;
   try {
     const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger });
@@ -53,8 +54,8 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
       onCollectError: (err) => logger.warn({ err }, 'metrics: cannot read figures from Redis'),
     });
     const app = await buildHttpServer({ queue: q, http, metrics, rate, logger, callbacks: { sdkAppId, rules } });
-    if (withWorkers) {
-      workers = await startWorkerProcess(q, {
+    if (runtimes.workers !== null) {
+      workers = await startWorkerProcess(runtimes.workers, {
         observers: [(outcome) => metrics.recordCall(outcome)],
         events: { onRetry: () => metrics.recordRetry() },
       });
@@ -82,7 +83,7 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
     return EXIT.ok;
   } finally {
     await workers?.close(true);
-    await q.close();
+    await runtimes.close();
   }
 }
 
