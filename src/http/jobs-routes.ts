@@ -8,12 +8,12 @@ interface JobsBody {
   readonly jobs: readonly unknown[];
 }
 
-/** 503/507: Redis refused the jobs part-way (507: it is full); `enqueued` says what it acknowledged. */
+/** 503/507: Redis refused (507: it is full); `enqueued`, when the writing had begun, says what it acknowledged. */
 const STORAGE_FAILURE_BODY = {
   type: 'object',
   description:
-    'REDIS_FULL (507: maxmemory reached) or REDIS_UNAVAILABLE (503): `enqueued` counts the items and jobs Redis acknowledged before (a few more of the last batch may be in); sending the same request again adds only what is missing.',
-  required: ['error', 'message', 'enqueued'],
+    'REDIS_FULL (507: maxmemory reached) or REDIS_UNAVAILABLE (503). When Redis failed part-way through the writing, `enqueued` counts the items and jobs it acknowledged before (a few more of the last batch may be in); without it, nothing was written. Sending the same request again adds only what is missing.',
+  required: ['error', 'message'],
   properties: {
     error: { type: 'string' },
     message: { type: 'string' },
