@@ -1,6 +1,6 @@
-import { campaignAccounting } from '../campaign/campaign-accounting.js';
-import { startCampaignWorker } from '../campaign/campaign-worker.js';
-import { endedCampaignGuard } from '../campaign/ended-campaign-guard.js';
+import { campaignAccounting } from '../campaign/runs/campaign-accounting.js';
+import { startCampaignWorker } from '../campaign/runs/campaign-worker.js';
+import { endedCampaignGuard } from '../campaign/runs/ended-campaign-guard.js';
 import { combineWorkerEvents } from './combine-worker-events.js';
 import type { QueueRuntime } from './queue-runtime.js';
 import { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from './worker-runtime.js';

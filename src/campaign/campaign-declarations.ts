@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { isSeederError, SeederError } from '../errors/seeder-error.js';
 import type { CampaignSpec } from './campaign.js';
 import { validateCampaignName } from './campaign-name.js';
-import { parseSchedule, type ScheduleLabels } from './campaign-schedule.js';
-import { parseInstant } from './instant.js';
+import { parseSchedule, type ScheduleLabels } from './schedule/campaign-schedule.js';
+import { parseInstant } from './schedule/instant.js';
 
 /** A campaign as a declaration file states it, validated. */
 export interface CampaignDeclaration extends CampaignSpec {

@@ -1,4 +1,4 @@
-import type { CampaignSchedule } from './campaign-schedule.js';
+import type { CampaignSchedule } from './schedule/campaign-schedule.js';
 
 /** What a user declares: a name, when it runs, when it ends, and where its rooms came from. */
 export interface CampaignSpec {

@@ -1,20 +1,9 @@
-import type { RedisClient } from '../redis/redis-client.js';
 import { SeederError } from '../errors/seeder-error.js';
 import type { Campaign, CampaignRun, CampaignSpec } from './campaign.js';
-import { CampaignKeys } from './campaign-keys.js';
-import type { RoomSource } from './campaign-rooms.js';
-import { CampaignRuns } from './campaign-runs.js';
-import { sameSchedule } from './campaign-schedule.js';
-import { CampaignScheduler } from './campaign-scheduler.js';
-import { CampaignStore } from './campaign-store.js';
-import { openCampaignQueue, type CampaignQueue } from './campaign-queue.js';
-import { checkCampaignTimes } from './campaign-times.js';
-
-/** What campaigns need of a QueueRuntime. */
-export interface CampaignsDeps {
-  readonly redis: RedisClient;
-  readonly config: { readonly keyPrefix: string };
-}
+import type { RoomSource } from './store/campaign-rooms.js';
+import { sameSchedule } from './schedule/campaign-schedule.js';
+import { openCampaignParts, type CampaignParts, type CampaignsDeps } from './campaign-parts.js';
+import { checkCampaignTimes } from './schedule/campaign-times.js';
 
 export type SaveOutcome = 'added' | 'updated' | 'unchanged';
 
@@ -23,19 +12,16 @@ export interface CampaignView extends Campaign {
   readonly nextRunAtMs: number | null;
 }
 
-/** The campaign operations the CLI (and `sync`) use: one store, one scheduler, one run log. */
+/**
+ * The campaign operations the CLI (and `sync`) use. Its parts (store, scheduler, run log) stay
+ * inside: every operation keeps them consistent with each other, which a caller reaching a part
+ * directly could not.
+ */
 export class Campaigns {
-  readonly store: CampaignStore;
-  readonly runs: CampaignRuns;
-  readonly scheduler: CampaignScheduler;
-  readonly queue: CampaignQueue;
+  readonly #parts: CampaignParts;
 
   constructor(deps: CampaignsDeps) {
-    const keys = new CampaignKeys(deps.config.keyPrefix);
-    this.store = new CampaignStore(deps.redis, keys);
-    this.runs = new CampaignRuns(deps.redis, keys);
-    this.queue = openCampaignQueue(deps.redis, deps.config.keyPrefix);
-    this.scheduler = new CampaignScheduler(this.queue);
+    this.#parts = openCampaignParts(deps);
   }
 
   /**
@@ -45,12 +31,12 @@ export class Campaigns {
    */
   async save(spec: CampaignSpec, rooms: RoomSource, o: { replace: boolean }): Promise<{ outcome: SaveOutcome; campaign: Campaign }> {
     const nowMs = Date.now();
-    const existing = await this.store.get(spec.name);
+    const existing = await this.#parts.store.get(spec.name);
     if (existing !== undefined && !o.replace) throw alreadyExists(spec.name);
     const scheduleChanged = existing === undefined || !sameSchedule(existing.schedule, spec.schedule);
     const endChanged = existing === undefined || existing.removeAtMs !== spec.removeAtMs;
     checkCampaignTimes(spec, nowMs, { scheduleChanged, endChanged });
-    const staged = await this.store.stage(spec.name, rooms.requests);
+    const staged = await this.#parts.store.stage(spec.name, rooms.requests);
     let committed = false;
     try {
       rooms.finish();
@@ -61,19 +47,19 @@ export class Campaigns {
       }
       // An ended campaign declared as it was stays ended: `sync` must not restart it on every deploy.
       if (existing !== undefined && !scheduleChanged && !endChanged && existing.roomsDigest === staged.digest) {
-        await this.store.discard(staged.key);
+        await this.#parts.store.discard(staged.key);
         return { outcome: 'unchanged', campaign: existing };
       }
       // Changing an ended campaign starts it again, so its end must lie ahead once more.
       if (existing?.endedAtMs != null) checkCampaignTimes(spec, nowMs, { scheduleChanged, endChanged: true });
-      const outcome = await this.store.commit(spec, staged, { replace: o.replace, nowMs });
+      const outcome = await this.#parts.store.commit(spec, staged, { replace: o.replace, nowMs });
       if (outcome === 'exists') throw alreadyExists(spec.name);
       committed = true;
       const campaign = await this.#require(spec.name);
-      await this.scheduler.apply(campaign, { restart: scheduleChanged });
+      await this.#parts.scheduler.apply(campaign, { restart: scheduleChanged });
       return { outcome, campaign };
     } catch (err) {
-      if (!committed) await this.store.discard(staged.key);
+      if (!committed) await this.#parts.store.discard(staged.key);
       throw err;
     }
   }
@@ -81,8 +67,8 @@ export class Campaigns {
   /** Stops the runs; a `--remove-at` end still happens. */
   async pause(name: string): Promise<Campaign> {
     await this.#require(name);
-    await this.store.setPaused(name, true, Date.now());
-    await this.scheduler.stopRuns(name);
+    await this.#parts.store.setPaused(name, true, Date.now());
+    await this.#parts.scheduler.stopRuns(name);
     return this.#require(name);
   }
 
@@ -94,43 +80,43 @@ export class Campaigns {
         hint: `to start it over, add it again: campaign add ${name} --file FILE ... --replace`,
       });
     }
-    await this.store.setPaused(name, false, Date.now());
+    await this.#parts.store.setPaused(name, false, Date.now());
     const c = await this.#require(name);
-    await this.scheduler.apply(c, { restart: false });
+    await this.#parts.scheduler.apply(c, { restart: false });
     return c;
   }
 
   /** Removes the schedulers, the rooms and the run history. Robots already in rooms stay (use --remove-at for that). */
   async remove(name: string): Promise<void> {
     await this.#require(name);
-    await this.scheduler.stopAll(name);
+    await this.#parts.scheduler.stopAll(name);
     // The definition goes first: a run that starts now finds no campaign and records nothing.
-    await this.store.remove(name);
-    await this.runs.removeAll(name);
+    await this.#parts.store.remove(name);
+    await this.#parts.runs.removeAll(name);
   }
 
   async list(): Promise<CampaignView[]> {
-    const all = await this.store.list();
-    return Promise.all(all.map(async (c) => ({ ...c, nextRunAtMs: await this.scheduler.nextRunAtMs(c) })));
+    const all = await this.#parts.store.list();
+    return Promise.all(all.map(async (c) => ({ ...c, nextRunAtMs: await this.#parts.scheduler.nextRunAtMs(c) })));
   }
 
   async view(name: string): Promise<CampaignView> {
     const c = await this.#require(name);
-    return { ...c, nextRunAtMs: await this.scheduler.nextRunAtMs(c) };
+    return { ...c, nextRunAtMs: await this.#parts.scheduler.nextRunAtMs(c) };
   }
 
   /** Newest first. */
   async report(name: string): Promise<CampaignRun[]> {
     await this.#require(name);
-    return this.runs.list(name);
+    return this.#parts.runs.list(name);
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await this.#parts.queue.close();
   }
 
   async #require(name: string): Promise<Campaign> {
-    const c = await this.store.get(name);
+    const c = await this.#parts.store.get(name);
     if (c === undefined) {
       throw new SeederError('NOT_FOUND', `no campaign named ${JSON.stringify(name)}`, { hint: 'campaign list shows the campaigns there are' });
     }

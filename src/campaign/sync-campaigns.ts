@@ -1,5 +1,5 @@
 import { SeederError } from '../errors/seeder-error.js';
-import type { RoomSource } from './campaign-rooms.js';
+import type { RoomSource } from './store/campaign-rooms.js';
 import type { CampaignDeclaration } from './campaign-declarations.js';
 import type { Campaigns } from './campaigns.js';
 

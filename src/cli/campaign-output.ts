@@ -1,6 +1,6 @@
 import type { CampaignRun } from '../campaign/campaign.js';
-import { describeSchedule } from '../campaign/campaign-schedule.js';
-import { atDone } from '../campaign/campaign-scheduler.js';
+import { describeSchedule } from '../campaign/schedule/campaign-schedule.js';
+import { atDone } from '../campaign/runs/campaign-scheduler.js';
 import type { CampaignView } from '../campaign/campaigns.js';
 
 export type CampaignState = 'active' | 'paused' | 'done' | 'ended';

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openQueueRuntime, type QueueRuntime } from '../../src/app/queue-runtime.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/app/worker-runtime.js';
-import { campaignAccounting, type CampaignAccounting } from '../../src/campaign/campaign-accounting.js';
-import { startCampaignWorker, type CampaignWorker } from '../../src/campaign/campaign-worker.js';
+import { campaignAccounting, type CampaignAccounting } from '../../src/campaign/runs/campaign-accounting.js';
+import { startCampaignWorker, type CampaignWorker } from '../../src/campaign/runs/campaign-worker.js';
 import { Campaigns } from '../../src/campaign/campaigns.js';
+import { openCampaignParts, type CampaignParts } from '../../src/campaign/campaign-parts.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { SeedRequest } from '../../src/domain/seed-request.js';
 import { createLogger } from '../../src/log/logger.js';
@@ -23,6 +24,8 @@ let prefix: string;
 let env: Record<string, string>;
 let q: QueueRuntime;
 let campaigns: Campaigns;
+/** The parts behind the facade, for looking inside (schedulers, run logs) without changing anything. */
+let parts: CampaignParts;
 let running: { accounting: CampaignAccounting; seed?: WorkerRuntime; campaign: CampaignWorker } | undefined;
 
 async function roomsFile(name: string, groupIds: readonly string[]): Promise<string> {
@@ -73,6 +76,7 @@ beforeEach(async () => {
   env = seederEnv(prefix, mock.url);
   q = await openQueueRuntime(loadConfig(env, { tencent: true }), createLogger('silent'), 'worker');
   campaigns = new Campaigns(q);
+  parts = openCampaignParts(q);
   running = undefined;
 });
 
@@ -81,6 +85,7 @@ afterEach(async () => {
   await running?.seed?.close();
   await running?.accounting.flush();
   await campaigns.close();
+  await parts.queue.close();
   await q.close();
   await mock.close();
   await deleteKeys(prefix);
@@ -98,7 +103,7 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     // The robots "lapse": only a later run can put them back.
     mock.reset();
     await waitFor('a later run seeded every room again', () => seededRooms(rooms));
-    await waitFor('two runs fully counted', async () => (await campaigns.runs.list('pulse')).filter((r) => r.seeded === 3).length >= 2);
+    await waitFor('two runs fully counted', async () => (await campaigns.report('pulse')).filter((r) => r.seeded === 3).length >= 2);
 
     const report = await cliJson<{ name: string; runs: RunJson[] }>('report', 'pulse');
     expect(report.name).toBe('pulse');
@@ -118,18 +123,18 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
 
     expect((await cli('pause', 'pulse')).code).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
-    const runsWhenPaused = (await campaigns.store.get('pulse'))?.runs;
+    const runsWhenPaused = (await parts.store.get('pulse'))?.runs;
     await new Promise((r) => setTimeout(r, 2500));
-    expect((await campaigns.store.get('pulse'))?.runs).toBe(runsWhenPaused);
+    expect((await parts.store.get('pulse'))?.runs).toBe(runsWhenPaused);
     expect((await cliJson<CampaignJson[]>('list'))[0]).toMatchObject({ state: 'paused', paused: true, nextRunAt: null });
 
     expect((await cli('resume', 'pulse')).code).toBe(0);
-    await waitFor('a run after resume', async () => ((await campaigns.store.get('pulse'))?.runs ?? 0) > (runsWhenPaused ?? 0));
+    await waitFor('a run after resume', async () => ((await parts.store.get('pulse'))?.runs ?? 0) > (runsWhenPaused ?? 0));
 
     const removed = await cli('remove', 'pulse');
     expect(removed.code, removed.stderr).toBe(0);
     await waitFor('the campaign keys gone', async () => (await campaignKeys()).length === 0, 5000);
-    expect(await campaigns.queue.getJobSchedulers()).toEqual([]);
+    expect(await parts.queue.getJobSchedulers()).toEqual([]);
     expect(await cliJson<CampaignJson[]>('list')).toEqual([]);
     const gone = await cli('report', 'pulse');
     expect(gone.code).toBe(2);
@@ -145,13 +150,13 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     expect(r.code, r.stderr).toBe(0);
     await waitFor('the first run seeded every room', () => seededRooms(rooms));
     await waitFor('the end removed the robots', () => emptyRooms(rooms), 20_000);
-    await waitFor('the removal counted', async () => (await campaigns.runs.list('finale')).some((x) => x.kind === 'remove' && x.seeded === 3));
+    await waitFor('the removal counted', async () => (await parts.runs.list('finale')).some((x) => x.kind === 'remove' && x.seeded === 3));
 
     const report = await cliJson<{ runs: RunJson[] }>('report', 'finale');
     expect(report.runs.map((x) => x.kind)).toEqual(['remove', 'add']);
     expect(report.runs[0]).toMatchObject({ kind: 'remove', jobs: 3, seeded: 3, robots: 6 });
     expect((await cliJson<CampaignJson[]>('list'))[0]).toMatchObject({ name: 'finale', state: 'ended', nextRunAt: null });
-    expect(await campaigns.queue.getJobSchedulers()).toEqual([]);
+    expect(await parts.queue.getJobSchedulers()).toEqual([]);
     // Declared again as it was (a later `sync`), it stays ended rather than seeding again.
     expect((await cliJson<{ outcome: string }>('add', 'finale', '--file', file, '--every', '1h', '--remove-at', removeAt, '--replace')).outcome).toBe('unchanged');
     const resume = await cli('resume', 'finale');
@@ -168,7 +173,7 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
       await waitFor('the worker process seeded every room', () => seededRooms(rooms), 20_000);
       mock.reset();
       await waitFor('a later run seeded them again', () => seededRooms(rooms), 10_000);
-      await waitFor('two runs counted', async () => (await campaigns.runs.list('proc')).filter((r) => r.seeded === 2).length >= 2, 10_000);
+      await waitFor('two runs counted', async () => (await parts.runs.list('proc')).filter((r) => r.seeded === 2).length >= 2, 10_000);
     } finally {
       worker.child.kill('SIGTERM');
     }
@@ -192,7 +197,7 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     const rooms = roomsOf('dedupe', 3);
     expect((await cli('add', 'dedupe', '--file', await roomsFile('dedupe.jsonl', rooms), '--every', '1s')).code).toBe(0);
     await startWorkers({ seed: false });
-    await waitFor('two runs enqueued', async () => (await campaigns.runs.list('dedupe')).filter((x) => x.enqueuedAtMs !== null).length >= 2);
+    await waitFor('two runs enqueued', async () => (await parts.runs.list('dedupe')).filter((x) => x.enqueuedAtMs !== null).length >= 2);
     expect(await q.seed.getWaitingCount()).toBe(3);
     await campaigns.pause('dedupe');
 
@@ -200,8 +205,8 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     if (running === undefined) throw new Error('workers not started');
     running.seed = await startWorkerRuntime(q, { events: running.accounting });
     await waitFor('every room seeded', () => seededRooms(rooms));
-    await waitFor('counted', async () => (await campaigns.runs.list('dedupe')).some((x) => x.seeded === 3));
-    const runs = await campaigns.runs.list('dedupe');
+    await waitFor('counted', async () => (await parts.runs.list('dedupe')).some((x) => x.seeded === 3));
+    const runs = await parts.runs.list('dedupe');
     expect(runs.at(-1)).toMatchObject({ jobs: 3, seeded: 3 });
     expect(runs.slice(0, -1).every((x) => x.seeded === 0)).toBe(true);
   });
@@ -221,7 +226,7 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     expect(await q.redis.llen(campaign.roomsKey)).toBe(200);
     let read = 0;
     let last = '';
-    for await (const r of campaigns.store.rooms(campaign)) {
+    for await (const r of parts.store.rooms(campaign)) {
       read += 1;
       last = r.groupId;
     }
@@ -275,7 +280,7 @@ describe('campaign CLI errors', () => {
     expect(r.stderr).toContain('1 of 2 lines are invalid; the campaign was not saved');
     expect(r.stderr).toContain(`${bad}:2: `);
     expect(await campaignKeys()).toEqual([]);
-    expect(await campaigns.queue.getJobSchedulers()).toEqual([]);
+    expect(await parts.queue.getJobSchedulers()).toEqual([]);
   });
 
   it('pause, resume, remove and report of an unknown campaign: exit 2 (NOT_FOUND), and how to see the names', async () => {
@@ -320,7 +325,7 @@ describe('campaign sync', () => {
     const ttls = await Promise.all(roomLists.map((k) => q.redis.ttl(k)));
     expect(ttls.filter((t) => t === -1)).toHaveLength(2);
     expect(ttls.filter((t) => t > 0)).toHaveLength(1);
-    const schedulers = await campaigns.queue.getJobSchedulers();
+    const schedulers = await parts.queue.getJobSchedulers();
     expect(schedulers.map((s) => s.key).sort()).toEqual(['end.night', 'run.evening', 'run.night']);
   });
 

@@ -6,7 +6,7 @@ import { signUserSig } from '../../src/tencent/user-sig.js';
 import type { MockTencentApi } from '../../src/mock-api/mock-tencent-api.js';
 import { runCli } from '../support/cli-process.js';
 import { openQueueRuntime } from '../../src/app/queue-runtime.js';
-import { CampaignKeys } from '../../src/campaign/campaign-keys.js';
+import { CampaignKeys } from '../../src/campaign/store/campaign-keys.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/log/logger.js';
 import { enqueueRequests } from '../../src/queue/enqueue-requests.js';

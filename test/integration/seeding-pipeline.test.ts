@@ -6,8 +6,8 @@ import { startWorkerRuntime, type WorkerRuntime } from '../../src/app/worker-run
 import { enqueueRequests } from '../../src/queue/enqueue-requests.js';
 import { seedJobOptions } from '../../src/queue/job-options.js';
 import { isDrained } from '../../src/queue/queue-status.js';
-import { CampaignKeys } from '../../src/campaign/campaign-keys.js';
-import { endedCampaignGuard } from '../../src/campaign/ended-campaign-guard.js';
+import { CampaignKeys } from '../../src/campaign/store/campaign-keys.js';
+import { endedCampaignGuard } from '../../src/campaign/runs/ended-campaign-guard.js';
 import type { SeedRequest } from '../../src/domain/seed-request.js';
 import type { MockTencentApi } from '../../src/mock-api/mock-tencent-api.js';
 import { deleteKeys, seederEnv, startTestMock, uniquePrefix, waitFor } from '../support/test-env.js';

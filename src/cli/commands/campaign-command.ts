@@ -3,9 +3,9 @@ import { openQueueRuntime } from '../../app/queue-runtime.js';
 import type { CampaignSpec } from '../../campaign/campaign.js';
 import { readDeclarations } from '../../campaign/campaign-declarations.js';
 import { validateCampaignName } from '../../campaign/campaign-name.js';
-import { parseSchedule } from '../../campaign/campaign-schedule.js';
+import { parseSchedule } from '../../campaign/schedule/campaign-schedule.js';
 import { Campaigns } from '../../campaign/campaigns.js';
-import { parseInstant } from '../../campaign/instant.js';
+import { parseInstant } from '../../campaign/schedule/instant.js';
 import { syncCampaigns } from '../../campaign/sync-campaigns.js';
 import { SeederError } from '../../errors/seeder-error.js';
 import { campaignJson, describeCampaigns, describeReport, describeSaved, runJson, stateOf } from '../campaign-output.js';
@@ -13,7 +13,7 @@ import { parseCommandArgs, requirePositional } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext, type CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { formatFlag } from '../format-flag.js';
-import { jobFileRooms } from '../../campaign/job-file-rooms.js';
+import { jobFileRooms } from '../../campaign/store/job-file-rooms.js';
 import { CAMPAIGN_USAGE } from '../command-help.js';
 
 const USAGES = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeSchedule, parseSchedule, parseStoredSchedule, type ScheduleInput } from '../../../src/campaign/campaign-schedule.js';
-import { nextCronTime, validateCron, validateTimeZone } from '../../../src/campaign/cron-expression.js';
-import { parseInstant } from '../../../src/campaign/instant.js';
+import { describeSchedule, parseSchedule, parseStoredSchedule, type ScheduleInput } from '../../../src/campaign/schedule/campaign-schedule.js';
+import { nextCronTime, validateCron, validateTimeZone } from '../../../src/campaign/schedule/cron-expression.js';
+import { parseInstant } from '../../../src/campaign/schedule/instant.js';
 import { SeederError } from '../../../src/errors/seeder-error.js';
 
 function usageError(f: () => unknown): SeederError {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CampaignSpec } from '../../../src/campaign/campaign.js';
-import { checkCampaignTimes } from '../../../src/campaign/campaign-times.js';
+import { checkCampaignTimes } from '../../../src/campaign/schedule/campaign-times.js';
 
 const NOW = Date.UTC(2030, 0, 1);
 const spec = (o: Partial<CampaignSpec>): CampaignSpec => ({ name: 'c', schedule: { kind: 'every', everyMs: 3_600_000 }, removeAtMs: null, source: 'f', ...o });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../../src/campaign/duration.js';
+import { formatDuration, parseDuration } from '../../../src/campaign/schedule/duration.js';
 import { isSeederError } from '../../../src/errors/seeder-error.js';
 
 function usageMessage(f: () => unknown): string {

@@ -1,6 +1,6 @@
 import type { RepeatOptions } from 'bullmq';
-import type { Campaign } from './campaign.js';
-import { MAX_EVERY_MS } from './duration.js';
+import type { Campaign } from '../campaign.js';
+import { MAX_EVERY_MS } from '../schedule/duration.js';
 import { endSchedulerId, runSchedulerId, RUN_JOB_OPTIONS, type CampaignQueue, type CampaignJobData } from './campaign-queue.js';
 
 /**

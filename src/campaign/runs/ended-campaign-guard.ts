@@ -1,6 +1,6 @@
-import type { RedisClient } from '../redis/redis-client.js';
-import type { SeedJobData } from '../queue/seed-job.js';
-import { CampaignKeys } from './campaign-keys.js';
+import type { RedisClient } from '../../redis/redis-client.js';
+import type { SeedJobData } from '../../queue/seed-job.js';
+import { CampaignKeys } from '../store/campaign-keys.js';
 
 /**
  * For the seed processor, before every attempt: an add_robots job of a campaign that has ended

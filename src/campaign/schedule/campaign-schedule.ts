@@ -1,4 +1,4 @@
-import { SeederError } from '../errors/seeder-error.js';
+import { SeederError } from '../../errors/seeder-error.js';
 import { validateCron, validateTimeZone } from './cron-expression.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { parseInstant } from './instant.js';

@@ -1,12 +1,12 @@
 import type { Worker } from 'bullmq';
-import { bullmq } from '../commonjs/bullmq.js';
-import type { RedisClient } from '../redis/redis-client.js';
-import type { Logger } from '../log/logger.js';
-import { seedJobOptions, type RetrySettings } from '../queue/job-options.js';
-import type { SeedQueue } from '../queue/seed-queue.js';
-import type { JobSink } from '../queue/write-jobs.js';
+import { bullmq } from '../../commonjs/bullmq.js';
+import type { RedisClient } from '../../redis/redis-client.js';
+import type { Logger } from '../../log/logger.js';
+import { seedJobOptions, type RetrySettings } from '../../queue/job-options.js';
+import type { SeedQueue } from '../../queue/seed-queue.js';
+import type { JobSink } from '../../queue/write-jobs.js';
 import { CAMPAIGN_QUEUE_NAME } from './campaign-queue.js';
-import { Campaigns } from './campaigns.js';
+import { openCampaignParts } from '../campaign-parts.js';
 import { createCampaignProcessor } from './run-campaign-job.js';
 
 /** What the campaign worker needs of a QueueRuntime (a QueueRuntime is one). */
@@ -39,7 +39,7 @@ export interface CampaignWorker {
  */
 export async function startCampaignWorker(q: CampaignWorkerDeps, o: CampaignWorkerOptions = {}): Promise<CampaignWorker> {
   const logger = q.logger.child({ component: 'campaign-worker' });
-  const campaigns = new Campaigns(q);
+  const campaigns = openCampaignParts(q);
   const processor = createCampaignProcessor({
     campaigns,
     seed: q.seed,
@@ -60,7 +60,7 @@ export async function startCampaignWorker(q: CampaignWorkerDeps, o: CampaignWork
     worker,
     async close() {
       await worker.close();
-      await campaigns.close();
+      await campaigns.queue.close();
     },
   };
 }

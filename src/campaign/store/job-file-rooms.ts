@@ -1,6 +1,6 @@
-import { invalidLinesError } from '../input/invalid-lines.js';
-import { newTally, validRequests } from '../input/job-file-intake.js';
-import type { ReadJobFileOptions } from '../input/read-job-file.js';
+import { invalidLinesError } from '../../input/invalid-lines.js';
+import { newTally, validRequests } from '../../input/job-file-intake.js';
+import type { ReadJobFileOptions } from '../../input/read-job-file.js';
 import type { RoomSource } from './campaign-rooms.js';
 
 /**

@@ -1,9 +1,9 @@
-import type { RedisClient } from '../redis/redis-client.js';
-import type { SeedRequest } from '../domain/seed-request.js';
-import type { Campaign, CampaignSpec } from './campaign.js';
+import type { RedisClient } from '../../redis/redis-client.js';
+import type { SeedRequest } from '../../domain/seed-request.js';
+import type { Campaign, CampaignSpec } from '../campaign.js';
 import type { CampaignKeys } from './campaign-keys.js';
 import { ROOMS_GRACE_SECONDS, readRooms, stageRooms, type StagedRooms } from './campaign-rooms.js';
-import { parseStoredSchedule } from './campaign-schedule.js';
+import { parseStoredSchedule } from '../schedule/campaign-schedule.js';
 
 /**
  * Makes the staged rooms the campaign's, in one step: a run never sees a campaign without rooms,

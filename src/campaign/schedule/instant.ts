@@ -1,4 +1,4 @@
-import { SeederError } from '../errors/seeder-error.js';
+import { SeederError } from '../../errors/seeder-error.js';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/i;
 

@@ -1,5 +1,5 @@
-import { SeederError } from '../errors/seeder-error.js';
-import type { CampaignSpec } from './campaign.js';
+import { SeederError } from '../../errors/seeder-error.js';
+import type { CampaignSpec } from '../campaign.js';
 
 /**
  * Times that must lie ahead when they are set: a new `--at` (a past one would fire at once,

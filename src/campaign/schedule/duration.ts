@@ -1,4 +1,4 @@
-import { SeederError } from '../errors/seeder-error.js';
+import { SeederError } from '../../errors/seeder-error.js';
 
 const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 } as const;
 type Unit = keyof typeof UNIT_MS;

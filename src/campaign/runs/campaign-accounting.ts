@@ -1,12 +1,12 @@
 import type { Job } from 'bullmq';
-import type { RedisClient } from '../redis/redis-client.js';
-import type { DeadLetterEntry } from '../dead-letter/dead-letter-entry.js';
-import type { Logger } from '../log/logger.js';
-import { parseSeedJobData, type CampaignRunRef } from '../queue/seed-job.js';
-import type { SeedQueue } from '../queue/seed-queue.js';
-import type { SeedResult } from '../worker/seed-processor.js';
-import type { SeedWorkerEvents } from '../worker/seed-worker.js';
-import { CampaignKeys } from './campaign-keys.js';
+import type { RedisClient } from '../../redis/redis-client.js';
+import type { DeadLetterEntry } from '../../dead-letter/dead-letter-entry.js';
+import type { Logger } from '../../log/logger.js';
+import { parseSeedJobData, type CampaignRunRef } from '../../queue/seed-job.js';
+import type { SeedQueue } from '../../queue/seed-queue.js';
+import type { SeedResult } from '../../worker/seed-processor.js';
+import type { SeedWorkerEvents } from '../../worker/seed-worker.js';
+import { CampaignKeys } from '../store/campaign-keys.js';
 import { CampaignRuns, type RunOutcomeCounts } from './campaign-runs.js';
 
 /** What accounting needs of a QueueRuntime (a QueueRuntime is one). */

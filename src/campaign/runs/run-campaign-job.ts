@@ -1,16 +1,17 @@
 import type { Job, JobsOptions } from 'bullmq';
-import type { RobotCommand } from '../domain/robot-command.js';
-import type { Logger } from '../log/logger.js';
-import { enqueueRequests } from '../queue/enqueue-requests.js';
-import type { SeedQueue } from '../queue/seed-queue.js';
-import type { JobSink } from '../queue/write-jobs.js';
-import type { Campaign, CampaignRunKind } from './campaign.js';
+import type { RobotCommand } from '../../domain/robot-command.js';
+import type { Logger } from '../../log/logger.js';
+import { enqueueRequests } from '../../queue/enqueue-requests.js';
+import type { SeedQueue } from '../../queue/seed-queue.js';
+import type { JobSink } from '../../queue/write-jobs.js';
+import type { Campaign, CampaignRunKind } from '../campaign.js';
 import { parseCampaignJobData } from './campaign-queue.js';
-import type { Campaigns } from './campaigns.js';
+import type { CampaignParts } from '../campaign-parts.js';
 import { cancelPendingAdds } from './cancel-pending-adds.js';
 
 export interface CampaignJobDeps {
-  readonly campaigns: Campaigns;
+  /** The parts of campaigns, not the operators' facade: carrying a run out is their own business. */
+  readonly campaigns: CampaignParts;
   readonly seed: SeedQueue;
   /** Where runs enqueue: a room dead-lettered by an earlier run is seeded again. */
   readonly jobs: JobSink;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../redis/redis-client.js';
-import type { SeedRequest } from '../domain/seed-request.js';
+import type { RedisClient } from '../../redis/redis-client.js';
+import type { SeedRequest } from '../../domain/seed-request.js';
 
 /** Rooms on their way in: streamed requests, and a verdict on the input as a whole once they are read. */
 export interface RoomSource {

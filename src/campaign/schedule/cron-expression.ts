@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { SeederError } from '../errors/seeder-error.js';
+import { SeederError } from '../../errors/seeder-error.js';
 
 const CRON_HINT =
   'write 5 fields "minute hour day-of-month month day-of-week" (e.g. "0 20 * * *" = 20:00 every day), ' +

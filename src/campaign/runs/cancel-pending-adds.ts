@@ -1,8 +1,8 @@
-import type { SeedRequest } from '../domain/seed-request.js';
-import type { Logger } from '../log/logger.js';
-import { planJobs } from '../queue/plan-jobs.js';
-import { parseSeedJobData } from '../queue/seed-job.js';
-import type { SeedQueue } from '../queue/seed-queue.js';
+import type { SeedRequest } from '../../domain/seed-request.js';
+import type { Logger } from '../../log/logger.js';
+import { planJobs } from '../../queue/plan-jobs.js';
+import { parseSeedJobData } from '../../queue/seed-job.js';
+import type { SeedQueue } from '../../queue/seed-queue.js';
 
 const PENDING = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 const BATCH = 200;

@@ -1,7 +1,7 @@
-import type { RedisClient } from '../redis/redis-client.js';
-import type { CampaignRunRef } from '../queue/seed-job.js';
-import type { CampaignRun, CampaignRunKind } from './campaign.js';
-import type { CampaignKeys } from './campaign-keys.js';
+import type { RedisClient } from '../../redis/redis-client.js';
+import type { CampaignRunRef } from '../../queue/seed-job.js';
+import type { CampaignRun, CampaignRunKind } from '../campaign.js';
+import type { CampaignKeys } from '../store/campaign-keys.js';
 
 /** Runs kept per campaign; older ones are dropped (a campaign every minute keeps the last ~16 hours). */
 export const MAX_RUNS_KEPT = 1000;

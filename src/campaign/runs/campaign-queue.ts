@@ -1,8 +1,8 @@
 import type { JobSchedulerTemplateOptions, Queue } from 'bullmq';
-import { bullmq } from '../commonjs/bullmq.js';
-import type { RedisClient } from '../redis/redis-client.js';
-import type { CampaignRunKind } from './campaign.js';
-import { ignoreRelayedConnectionErrors } from '../queue/seed-queue.js';
+import { bullmq } from '../../commonjs/bullmq.js';
+import type { RedisClient } from '../../redis/redis-client.js';
+import type { CampaignRunKind } from '../campaign.js';
+import { ignoreRelayedConnectionErrors } from '../../queue/seed-queue.js';
 
 /** The queue of run jobs, fired by one job scheduler per campaign (and one for its end). */
 export const CAMPAIGN_QUEUE_NAME = 'campaign';
