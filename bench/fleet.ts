@@ -92,6 +92,8 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   await queue.close();
   redis.disconnect();
   await deleteKeys(prefix);
+  // The baseline's Bottleneck keeps its own keys, named after its id (`<prefix>-baseline-limiter`).
+  await deleteKeys(`b_${prefix}`);
 
   // Full seconds only: the first (workers starting) and the last (queue running dry) are partial.
   // Calls the API took: refused ones are not "used".

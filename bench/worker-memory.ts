@@ -51,5 +51,7 @@ for (const impl of values.impl.split(',')) {
 }
 await mock.close();
 await deleteKeys(prefix);
+// The baseline's Bottleneck keeps its own keys, named after its id (`<prefix>-baseline-limiter`).
+await deleteKeys(`b_${prefix}`);
 await rm(dir, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
