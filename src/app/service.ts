@@ -1,16 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { AccountPause } from '../breaker/account-pause.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import { loadSeedRules } from '../callbacks/load-seed-rules.js';
 import type { SeedRules } from '../callbacks/seed-rules.js';
 import type { HttpConfig, SeederConfig } from '../config/seeder-config.js';
 import { SeederError } from '../errors/seeder-error.js';
 import { buildHttpServer, type CallbackOptions } from '../http/build-http-server.js';
-import { ledgerPolicy } from '../limiter/ledger-policy.js';
-import { SlotLedger } from '../limiter/slot-ledger.js';
 import type { Logger } from '../log/logger.js';
 import { createSeederMetrics, type SeederMetrics } from '../metrics/seeder-metrics.js';
+import { appRate, operatorAccountPause } from './fleet-controls.js';
 import { openQueueRuntime, type QueueRuntime } from './queue-runtime.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
@@ -75,8 +73,8 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
   try {
     if (o.withWorkers) workerQueue = await openQueueRuntime(config, logger, 'worker');
     const breaker = new CircuitBreaker({ redis: queue.redis, prefix: config.keyPrefix, logger });
-    const accountPause = new AccountPause({ redis: queue.redis, prefix: config.keyPrefix, logger, configuration: null });
-    const rate = new SlotLedger(queue.redis, config.keyPrefix, sdkAppId, ledgerPolicy(config.rateLimitPerSecond));
+    const accountPause = operatorAccountPause(queue.redis, config, logger);
+    const rate = appRate(queue.redis, config, sdkAppId);
     const metrics = createSeederMetrics({
       rate: () => rate.read(),
       queueStatus: () => queue.status(),
