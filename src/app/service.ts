@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.js';
 import { createSeederMetrics, type SeederMetrics } from '../metrics/seeder-metrics.js';
 import { appRate, operatorAccountPause } from './fleet-controls.js';
 import { openQueueRuntime, type QueueRuntime } from './queue-runtime.js';
-import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
+import { openWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 export interface ServiceOptions {
   /** Also work the queue in this process (`serve --with-workers`). */
@@ -55,11 +55,10 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
   const http = requireHttp(config.http);
   const { sdkAppId } = http;
   const rules = o.callbacks?.rules !== undefined ? o.callbacks.rules : await configuredRules(http, config.maxRobotsPerLine);
-  // Two connections, not one: on the workers' connection a command waits for Redis as long as it
-  // takes, and an HTTP request sharing it hung until Redis came back (issue 8, observation 11).
-  // The HTTP side's `service` connection fails at once while Redis is away: a request answers 503.
+  // Not the workers' connection, where a command waits for Redis as long as it takes: an HTTP
+  // request sharing it hung until Redis came back (issue 8, observation 11). On a `service`
+  // connection it fails at once while Redis is away, and the request answers 503.
   const queue = await openQueueRuntime(config, logger, 'service');
-  let workerQueue: QueueRuntime | null = null;
   let workers: WorkerProcess | null = null;
   let app: FastifyInstance | null = null;
   const closeAll = async (force: boolean): Promise<void> => {
@@ -67,11 +66,10 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
       await app?.close();
       await workers?.close(force);
     } finally {
-      await Promise.all([queue.close(), workerQueue?.close()]);
+      await queue.close();
     }
   };
   try {
-    if (o.withWorkers) workerQueue = await openQueueRuntime(config, logger, 'worker');
     const breaker = new CircuitBreaker({ redis: queue.redis, prefix: config.keyPrefix, logger });
     const accountPause = operatorAccountPause(queue.redis, config, logger);
     const rate = appRate(queue.redis, config, sdkAppId);
@@ -84,8 +82,8 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
       onCollectError: (err) => logger.warn({ err }, 'metrics: cannot read figures from Redis'),
     });
     app = await buildHttpServer({ queue, http, metrics, rate, logger, callbacks: { ...o.callbacks, sdkAppId, rules } });
-    if (workerQueue !== null) {
-      workers = await startWorkerProcess(workerQueue, {
+    if (o.withWorkers) {
+      workers = await openWorkerProcess(config, logger, {
         observers: [(outcome) => metrics.recordCall(outcome)],
         events: { onRetry: () => metrics.recordRetry() },
       });
