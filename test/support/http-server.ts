@@ -1,20 +1,14 @@
-import { ledgerPolicy } from '../../src/limiter/ledger-policy.js';
-import { SlotLedger } from '../../src/limiter/slot-ledger.js';
-import { CircuitBreaker } from '../../src/breaker/circuit-breaker.js';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { AddressInfo } from 'node:net';
 import type { QueueRuntime } from '../../src/app/queue-runtime.js';
-import { openServeRuntimes } from '../../src/app/serve-runtimes.js';
-import { startWorkerProcess, type WorkerProcess } from '../../src/app/worker-process.js';
+import { startService } from '../../src/app/service.js';
+import type { WorkerProcess } from '../../src/app/worker-process.js';
 import type { SeedRules } from '../../src/callbacks/seed-rules.js';
 import type { RandomInt } from '../../src/callbacks/choose-robots.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { buildHttpServer } from '../../src/http/build-http-server.js';
 import { createLogger } from '../../src/log/logger.js';
-import { AccountPause } from '../../src/breaker/account-pause.js';
-import { createSeederMetrics, type SeederMetrics } from '../../src/metrics/seeder-metrics.js';
-import { deleteKeys, seederEnv, TEST_SDKAPPID, uniquePrefix } from './test-env.js';
+import type { SeederMetrics } from '../../src/metrics/seeder-metrics.js';
+import { deleteKeys, seederEnv, uniquePrefix } from './test-env.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 export const OTHER_TOKEN = 'other-token-fedcba9876543210';
@@ -50,8 +44,8 @@ export interface TestServer {
   readonly prefix: string;
   /** `http://127.0.0.1:<port>` when listening. */
   readonly url: string;
-  /** The worker process `serve --with-workers` runs, wired the same way. */
-  workers: WorkerProcess | null;
+  /** The worker process of `serve --with-workers`. */
+  readonly workers: WorkerProcess | null;
   /** Everything logged so far, at trace level. */
   logs(): string;
   close(): Promise<void>;
@@ -69,61 +63,27 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     },
   });
   const logger = createLogger('trace', sink);
-  // As `serve` does: the HTTP side on a `service` connection, workers on their own.
-  const runtimes = await openServeRuntimes(config, logger, o.withWorkers === true);
-  const q = runtimes.http;
-  const breaker = new CircuitBreaker({ redis: q.redis, prefix: config.keyPrefix, logger: createLogger('silent') });
-  const rate = new SlotLedger(q.redis, config.keyPrefix, TEST_SDKAPPID, ledgerPolicy(config.rateLimitPerSecond));
-  const metrics = createSeederMetrics({
-    rate: () => rate.read(),
-    limiter: () => server.workers?.runtime.limiter.stats() ?? null,
-    queueStatus: () => q.status(),
-    breakerState: () => breaker.state(),
-    accountPaused: async () => (await new AccountPause({ redis: q.redis, prefix: config.keyPrefix, logger, configuration: null }).read()) !== null,
-    processMetrics: true,
-  });
-  const http = config.http;
-  if (http === null) throw new Error('no http config');
-  const app = await buildHttpServer({
-    queue: q,
-    http,
-    metrics,
-    rate,
-    logger,
+  const service = await startService(config, logger, {
+    withWorkers: o.withWorkers === true,
+    listen: o.listen === true ? { host: '127.0.0.1', port: 0 } : false,
     callbacks: {
-      sdkAppId: TEST_SDKAPPID,
       rules: o.rules ?? null,
       ...(o.random === undefined ? {} : { random: o.random }),
       ...(o.now === undefined ? {} : { now: o.now }),
     },
   });
-  let url = '';
-  if (o.listen === true) {
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  } else {
-    await app.ready();
-  }
-  const server: TestServer = {
-    app,
-    q,
-    metrics,
+  const { address } = service.summary;
+  return {
+    app: service.app,
+    q: service.queue,
+    metrics: service.metrics,
     prefix,
-    url,
-    workers: null,
+    url: address === null ? '' : `http://127.0.0.1:${address.port}`,
+    workers: service.workers,
     logs: () => logText,
     async close() {
-      await app.close();
-      await server.workers?.close();
-      await runtimes.close();
+      await service.close();
       await deleteKeys(prefix, config.redisUrl);
     },
   };
-  if (runtimes.workers !== null) {
-    server.workers = await startWorkerProcess(runtimes.workers, {
-      observers: [(outcome) => metrics.recordCall(outcome)],
-      events: { onRetry: () => metrics.recordRetry() },
-    });
-  }
-  return server;
 }

@@ -1,7 +1,6 @@
 import { SeederError } from '../../errors/seeder-error.js';
-import { ledgerPolicy } from '../../limiter/ledger-policy.js';
-import { SlotLedger, type LedgerState } from '../../limiter/slot-ledger.js';
-import { connectRedis, createRedis } from '../../redis/redis-connection.js';
+import { fleetRate } from '../../app/fleet-controls.js';
+import type { LedgerState } from '../../limiter/slot-ledger.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { RATE_USAGE } from '../command-help.js';
@@ -24,16 +23,9 @@ export async function rateCommand(args: readonly string[]): Promise<number> {
   if (unexpected !== undefined) throw new SeederError('USAGE', `unexpected argument ${JSON.stringify(unexpected)}`, usage);
 
   const ctx = createCliContext(values, { tencent: false, app: true });
-  const { config } = ctx;
-  const redis = await connectRedis(createRedis(config.redisUrl, 'producer', { cluster: config.redisCluster }), config.redisUrl);
-  try {
-    const ledger = new SlotLedger(redis, config.keyPrefix, config.sdkAppId ?? 0, ledgerPolicy(config.rateLimitPerSecond));
-    const state = action === 'show' ? await ledger.read() : await ledger.setCeiling(ceiling);
-    ctx.out.write(values.json ? `${JSON.stringify(state)}\n` : describe(state));
-    return EXIT.ok;
-  } finally {
-    redis.disconnect();
-  }
+  const state = await fleetRate(ctx.config, action === 'show' ? undefined : ceiling);
+  ctx.out.write(values.json ? `${JSON.stringify(state)}\n` : describe(state));
+  return EXIT.ok;
 }
 
 /** Any whole rate from 1 up: the ledger spaces calls to the microsecond, whatever the rate. */

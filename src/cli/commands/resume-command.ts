@@ -1,5 +1,5 @@
-import { AccountPause, describeAccountProblem } from '../../breaker/account-pause.js';
-import { connectRedis, createRedis } from '../../redis/redis-connection.js';
+import { resumeFleet } from '../../app/fleet-controls.js';
+import { describeAccountProblem } from '../../breaker/account-pause.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { RESUME_USAGE } from '../command-help.js';
@@ -13,14 +13,8 @@ import { EXIT } from '../exit-codes.js';
 export async function resumeCommand(args: readonly string[]): Promise<number> {
   const { values } = parseCommandArgs(args, { ...COMMON_FLAGS, json: { type: 'boolean', default: false } }, RESUME_USAGE);
   const ctx = createCliContext(values, { tencent: false });
-  const { config } = ctx;
-  const redis = await connectRedis(createRedis(config.redisUrl, 'producer', { cluster: config.redisCluster }), config.redisUrl);
-  try {
-    const lifted = await new AccountPause({ redis, prefix: config.keyPrefix, logger: ctx.logger, configuration: null }).resume();
-    if (values.json) ctx.out.write(`${JSON.stringify({ lifted })}\n`);
-    else ctx.out.write(lifted === null ? 'the fleet was not paused\n' : `lifted the pause (${describeAccountProblem(lifted)}); workers call again within a second\n`);
-    return EXIT.ok;
-  } finally {
-    redis.disconnect();
-  }
+  const lifted = await resumeFleet(ctx.config, ctx.logger);
+  if (values.json) ctx.out.write(`${JSON.stringify({ lifted })}\n`);
+  else ctx.out.write(lifted === null ? 'the fleet was not paused\n' : `lifted the pause (${describeAccountProblem(lifted)}); workers call again within a second\n`);
+  return EXIT.ok;
 }

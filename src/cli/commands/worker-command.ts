@@ -1,5 +1,4 @@
-import { openQueueRuntime } from '../../app/queue-runtime.js';
-import { startWorkerProcess } from '../../app/worker-process.js';
+import { openWorkerProcess } from '../../app/worker-process.js';
 import { integerFlag, parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -11,14 +10,12 @@ export async function workerCommand(args: readonly string[]): Promise<number> {
   const { values } = parseCommandArgs(args, { ...COMMON_FLAGS, concurrency: { type: 'string' } }, WORKER_USAGE);
   integerFlag('concurrency', values.concurrency, 1, 10_000);
   const ctx = createCliContext(values, { tencent: true });
-  const q = await openQueueRuntime(ctx.config, ctx.logger, 'worker');
-  const w = await startWorkerProcess(q);
+  const w = await openWorkerProcess(ctx.config, ctx.logger);
   ctx.logger.info({ concurrency: ctx.config.workerConcurrency, ratePerSecond: ctx.config.rateLimitPerSecond }, 'worker started');
   await new Promise<void>((resolve) => {
     onShutdownSignals(() => resolve(), ctx.logger);
   });
   await w.close();
-  await q.close();
   const s = w.runtime.stats.snapshot();
   ctx.logger.info({ calls: s.calls, byKind: s.byKind, limiter: w.runtime.limiter.stats() }, 'worker stopped');
   return EXIT.ok;

@@ -1,0 +1,67 @@
+import { AccountPause, type AccountProblem } from '../breaker/account-pause.js';
+import type { SeederConfig } from '../config/seeder-config.js';
+import { ledgerPolicy } from '../limiter/ledger-policy.js';
+import { SlotLedger, type LedgerState } from '../limiter/slot-ledger.js';
+import type { Logger } from '../log/logger.js';
+import type { QueueStatus } from '../queue/queue-status.js';
+import type { RedisClient } from '../redis/redis-client.js';
+import { connectRedis, createRedis } from '../redis/redis-connection.js';
+import { openQueueRuntime } from './queue-runtime.js';
+
+/**
+ * The account pause as an operator's process sees it (`status`, `resume`, the service): read or
+ * lifted, never set, so it carries no account fingerprint.
+ */
+export function operatorAccountPause(redis: RedisClient, config: SeederConfig, logger: Logger): AccountPause {
+  return new AccountPause({ redis, prefix: config.keyPrefix, logger, configuration: null });
+}
+
+/** The app's shared rate as `rate` and the service read or change it (the workers' limiter keeps its own). */
+export function appRate(redis: RedisClient, config: SeederConfig, sdkAppId: number): SlotLedger {
+  return new SlotLedger(redis, config.keyPrefix, sdkAppId, ledgerPolicy(config.rateLimitPerSecond));
+}
+
+export interface FleetStatus {
+  readonly queue: QueueStatus;
+  /** Why the fleet is paused, or null when it is not. */
+  readonly paused: AccountProblem | null;
+}
+
+/** `status`: the queue's figures and the account pause, on a connection that fails fast. */
+export async function readFleetStatus(config: SeederConfig, logger: Logger): Promise<FleetStatus> {
+  const q = await openQueueRuntime(config, logger, 'producer');
+  try {
+    const [queue, paused] = await Promise.all([q.status(), operatorAccountPause(q.redis, config, logger).read()]);
+    return { queue, paused };
+  } finally {
+    await q.close();
+  }
+}
+
+/** `resume`: lifts the account pause; returns what had paused the fleet, or null when it was not paused. */
+export function resumeFleet(config: SeederConfig, logger: Logger): Promise<AccountProblem | null> {
+  return withProducer(config, (redis) => operatorAccountPause(redis, config, logger).resume());
+}
+
+/**
+ * `rate`: the app's shared rate, read (`change` undefined), or its ceiling set to N, or given
+ * back to the workers' RATE_LIMIT_PER_SECOND (null).
+ */
+export async function fleetRate(config: SeederConfig, change?: number | null): Promise<LedgerState> {
+  const { sdkAppId } = config;
+  if (sdkAppId === null) throw new Error('the rate is per app: load the config with { app: true }');
+  return withProducer(config, (redis) => {
+    const ledger = appRate(redis, config, sdkAppId);
+    return change === undefined ? ledger.read() : ledger.setCeiling(change);
+  });
+}
+
+/** One command on a producer connection (it fails at once when Redis is away: REDIS_UNAVAILABLE), then closed. */
+async function withProducer<T>(config: SeederConfig, use: (redis: RedisClient) => Promise<T>): Promise<T> {
+  const redis = await connectRedis(createRedis(config.redisUrl, 'producer', { cluster: config.redisCluster }), config.redisUrl);
+  try {
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+}

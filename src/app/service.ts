@@ -1,0 +1,132 @@
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { CircuitBreaker } from '../breaker/circuit-breaker.js';
+import { loadSeedRules } from '../callbacks/load-seed-rules.js';
+import type { SeedRules } from '../callbacks/seed-rules.js';
+import type { HttpConfig, SeederConfig } from '../config/seeder-config.js';
+import { SeederError } from '../errors/seeder-error.js';
+import { buildHttpServer, type CallbackOptions } from '../http/build-http-server.js';
+import type { Logger } from '../log/logger.js';
+import { createSeederMetrics, type SeederMetrics } from '../metrics/seeder-metrics.js';
+import { appRate, operatorAccountPause } from './fleet-controls.js';
+import { openQueueRuntime, type QueueRuntime } from './queue-runtime.js';
+import { openWorkerProcess, type WorkerProcess } from './worker-process.js';
+
+export interface ServiceOptions {
+  /** Also work the queue in this process (`serve --with-workers`). */
+  readonly withWorkers: boolean;
+  /** Where to listen; default the configured HOST and PORT. false: no socket, requests go through `inject`. */
+  readonly listen?: { readonly host: string; readonly port: number } | false;
+  /** For tests: seed rules instead of SEED_RULES_FILE's, and the callbacks' pool draws and clock. */
+  readonly callbacks?: Partial<Pick<CallbackOptions, 'rules' | 'random' | 'now'>>;
+}
+
+/** How Tencent callbacks are let in: a signed token, no check at all (CALLBACK_AUTH=none), or not at all. */
+export type CallbackAuth = 'sign' | 'none' | 'refused';
+
+export interface ServiceSummary {
+  readonly host: string;
+  /** The socket's address, or null when not listening. */
+  readonly address: AddressInfo | null;
+  readonly withWorkers: boolean;
+  readonly callbacks: { readonly sdkAppId: number; readonly auth: CallbackAuth; readonly autoSeedRobots: number; readonly rules: number };
+}
+
+/** The running HTTP service of `serve` (and of the service tests). */
+export interface Service {
+  readonly app: FastifyInstance;
+  /** The HTTP side's queues (a `service` connection). */
+  readonly queue: QueueRuntime;
+  readonly metrics: SeederMetrics;
+  /** The worker process of `--with-workers`, or null. */
+  readonly workers: WorkerProcess | null;
+  /** What `serve` says it serves (its 'serving' log line). */
+  readonly summary: ServiceSummary;
+  /** Stops accepting requests and waits for those in flight, then drains the workers, then closes the connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one composition of the HTTP service: its queues, the fleet's shared state it reports
+ * (rate, breaker, account pause), metrics, the fastify app, the optional workers, the socket.
+ * `serve` runs it; the service tests run the same, so they exercise what `serve` runs.
+ */
+export async function startService(config: SeederConfig, logger: Logger, o: ServiceOptions): Promise<Service> {
+  const http = requireHttp(config.http);
+  const { sdkAppId } = http;
+  const rules = o.callbacks?.rules !== undefined ? o.callbacks.rules : await configuredRules(http, config.maxRobotsPerLine);
+  // Not the workers' connection, where a command waits for Redis as long as it takes: an HTTP
+  // request sharing it hung until Redis came back (issue 8, observation 11). On a `service`
+  // connection it fails at once while Redis is away, and the request answers 503.
+  const queue = await openQueueRuntime(config, logger, 'service');
+  let workers: WorkerProcess | null = null;
+  let app: FastifyInstance | null = null;
+  const closeAll = async (force: boolean): Promise<void> => {
+    try {
+      await app?.close();
+      await workers?.close(force);
+    } finally {
+      await queue.close();
+    }
+  };
+  try {
+    const breaker = new CircuitBreaker({ redis: queue.redis, prefix: config.keyPrefix, logger });
+    const accountPause = operatorAccountPause(queue.redis, config, logger);
+    const rate = appRate(queue.redis, config, sdkAppId);
+    const metrics = createSeederMetrics({
+      rate: () => rate.read(),
+      queueStatus: () => queue.status(),
+      breakerState: () => breaker.state(),
+      accountPaused: async () => (await accountPause.read()) !== null,
+      limiter: () => workers?.runtime.limiter.stats() ?? null,
+      onCollectError: (err) => logger.warn({ err }, 'metrics: cannot read figures from Redis'),
+    });
+    app = await buildHttpServer({ queue, http, metrics, rate, logger, callbacks: { ...o.callbacks, sdkAppId, rules } });
+    if (o.withWorkers) {
+      workers = await openWorkerProcess(config, logger, {
+        observers: [(outcome) => metrics.recordCall(outcome)],
+        events: { onRetry: () => metrics.recordRetry() },
+      });
+    }
+    let address: AddressInfo | null = null;
+    if (o.listen === false) await app.ready();
+    else address = await listen(app, o.listen ?? http);
+    const callbackAuth: CallbackAuth = http.callbackToken !== null ? 'sign' : http.callbackAuth === 'none' ? 'none' : 'refused';
+    if (callbackAuth === 'none') logger.warn('CALLBACK_AUTH=none: Tencent callbacks are accepted without authentication; only safe where nothing but Tencent reaches this service');
+    if (callbackAuth === 'refused') logger.info('CALLBACK_TOKEN is not set: Tencent callbacks are refused (401)');
+    const summary: ServiceSummary = {
+      host: http.host,
+      address,
+      withWorkers: o.withWorkers,
+      callbacks: { sdkAppId, auth: callbackAuth, autoSeedRobots: http.autoSeedRobots.length, rules: rules?.rules.length ?? 0 },
+    };
+    return { app, queue, metrics, workers, summary, close: () => closeAll(false) };
+  } catch (err) {
+    // Half-built: nothing was accepted yet, so the workers need not drain.
+    await closeAll(true);
+    throw err;
+  }
+}
+
+function configuredRules(http: HttpConfig, maxRobotsPerLine: number): Promise<SeedRules | null> {
+  return http.seedRulesFile === null ? Promise.resolve(null) : loadSeedRules(http.seedRulesFile, maxRobotsPerLine);
+}
+
+async function listen(app: FastifyInstance, at: { readonly host: string; readonly port: number }): Promise<AddressInfo> {
+  try {
+    await app.listen({ host: at.host, port: at.port });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new SeederError('CONFIG_INVALID', `cannot listen on ${at.host}:${at.port} (${code})`, {
+      hint: 'choose another PORT (or --port), or stop the process that holds this one',
+      cause: err,
+    });
+  }
+  // A TCP listener: address() is a string only for a pipe or a Unix socket.
+  return app.server.address() as AddressInfo;
+}
+
+function requireHttp(http: HttpConfig | null): HttpConfig {
+  if (http === null) throw new Error('the service needs the HTTP configuration: load it with { http: true }');
+  return http;
+}
