@@ -1,4 +1,4 @@
-import type { SeederErrorCode } from '../errors/seeder-error.js';
+import { SEEDER_ERROR_CODES, type ExitStatus, type SeederErrorCode } from '../errors/seeder-error-codes.js';
 
 /** Process exit codes, documented in README.md ("Exit codes"). Scripts rely on them. */
 export const EXIT = {
@@ -13,27 +13,9 @@ export const EXIT = {
   accountRefused: 6,
   /** Stopped by SIGINT/SIGTERM before the work was done (`run`, `enqueue`), or forced by a second signal. */
   interrupted: 130,
-} as const;
+} as const satisfies Record<ExitStatus | 'ok' | 'failure', number>;
 
+/** The exit code of a command failing with `code`: the one its entry in SEEDER_ERROR_CODES names. */
 export function exitCodeOf(code: SeederErrorCode): number {
-  switch (code) {
-    // NOT_FOUND: naming something that is not there (`campaign pause nosuch`) is a usage error, not a bug.
-    case 'USAGE':
-    case 'CONFIG_INVALID':
-    case 'NOT_FOUND':
-      return EXIT.usage;
-    case 'INPUT_INVALID':
-    case 'INPUT_UNREADABLE':
-      return EXIT.inputInvalid;
-    case 'REDIS_UNAVAILABLE':
-      return EXIT.redisUnavailable;
-    case 'API_UNREACHABLE':
-      return EXIT.apiUnreachable;
-    case 'INTERRUPTED':
-      return EXIT.interrupted;
-    case 'ACCOUNT_REFUSED':
-      return EXIT.accountRefused;
-    default:
-      return EXIT.failure;
-  }
+  return EXIT[SEEDER_ERROR_CODES[code].exit];
 }

@@ -4,6 +4,7 @@ import { validateSeedRequest } from '../input/validate-seed-request.js';
 import { planJobs } from '../queue/plan-jobs.js';
 import { NOTHING_WRITTEN, writeJobs, type EnqueueProgress, type JobSink } from '../queue/write-jobs.js';
 import { describeRedisFailure, isRedisFull } from '../redis/redis-failure.js';
+import { statusOf, type API_ERROR_CODES, type ApiError } from './api-error-codes.js';
 import type { RequestProblem } from './api-errors.js';
 
 /** Problems listed in one 400 answer at most; a last entry counts the rest. */
@@ -19,11 +20,10 @@ export interface AcceptJobsDeps {
 export type AcceptJobsResult =
   | { readonly statusCode: 202; readonly body: { readonly accepted: number; readonly added: number; readonly superseded: number; readonly jobIds: readonly string[] } }
   | { readonly statusCode: 400; readonly body: { readonly errors: readonly RequestProblem[] } }
-  | { readonly statusCode: 503 | 507; readonly body: StorageFailure };
+  | { readonly statusCode: (typeof API_ERROR_CODES)[StorageFailure['error']]['status']; readonly body: StorageFailure };
 
 /** Redis refused the jobs part-way: what it acknowledged before, so that a client knows where it stands. */
-export interface StorageFailure {
-  readonly error: 'REDIS_FULL' | 'REDIS_UNAVAILABLE';
+export interface StorageFailure extends ApiError<'REDIS_FULL' | 'REDIS_UNAVAILABLE'> {
   readonly message: string;
   /** Items and jobs Redis acknowledged (a few more of the last batch may be in too). */
   readonly enqueued: { readonly items: number; readonly jobs: number };
@@ -85,11 +85,11 @@ function checkItems(items: readonly unknown[], d: AcceptJobsDeps): { ok: true; r
  * again once Redis takes writes adds only what is missing.
  */
 function storageFailure(err: unknown, acknowledged: EnqueueProgress, items: number): AcceptJobsResult {
-  const full = isRedisFull(err);
+  const code = isRedisFull(err) ? 'REDIS_FULL' : 'REDIS_UNAVAILABLE';
   return {
-    statusCode: full ? 507 : 503,
+    statusCode: statusOf(code),
     body: {
-      error: full ? 'REDIS_FULL' : 'REDIS_UNAVAILABLE',
+      error: code,
       message:
         `${acknowledged.requests} of ${items} items (${acknowledged.jobs} jobs) were enqueued before Redis refused the rest: ${describeRedisFailure(err)}; ` +
         'send the same request again once Redis takes writes: jobs already queued are not added twice',

@@ -1,3 +1,5 @@
+import { API_ERROR_CODES } from './api-error-codes.js';
+
 /**
  * JSON schemas shared by the routes: they validate requests, shape responses and make the
  * OpenAPI document (/openapi.json). Validation schemas use no `format` (the validators have none).
@@ -7,7 +9,8 @@ export const ERROR_BODY = {
   type: 'object',
   description: 'Any error but 400: a stable code to branch on, and a message for people.',
   required: ['error'],
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  // The enum puts the list of codes in the OpenAPI document, for client generators.
+  properties: { error: { type: 'string', enum: Object.keys(API_ERROR_CODES) }, message: { type: 'string' } },
 } as const;
 
 export const PROBLEMS_BODY = {

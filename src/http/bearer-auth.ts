@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { sendApiError } from './api-errors.js';
 
 /** The realm browsers show in their password prompt for /admin. */
 export const REALM = 'robot-seeder';
@@ -45,7 +46,7 @@ export function basicPassword(header: string | undefined): string | null {
 
 /** 401 with nothing said but that: no hint whether a token was sent, malformed or unknown. */
 function unauthorized(reply: FastifyReply, challenge: string): FastifyReply {
-  return reply.code(401).header('WWW-Authenticate', challenge).send({ error: 'UNAUTHORIZED' });
+  return sendApiError(reply.header('WWW-Authenticate', challenge), 'UNAUTHORIZED');
 }
 
 /** onRequest hook of the API routes: `Authorization: Bearer <token>` with a token of API_TOKENS. */

@@ -9,9 +9,10 @@ import type { SeedRules } from '../callbacks/seed-rules.js';
 import { seedJobOptions } from '../queue/job-options.js';
 import type { SeederMetrics } from '../metrics/seeder-metrics.js';
 import { registerAdminRoutes } from './admin-routes.js';
-import { installErrorHandlers } from './api-errors.js';
+import { errorAnswer, installErrorHandlers, refuseWhileClosing } from './api-errors.js';
 import { bearerGuard, TokenMatcher } from './bearer-auth.js';
 import { registerCallbackRoutes } from './callback-routes.js';
+import { clientErrorAnswer } from './client-errors.js';
 import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { IdempotencyStore } from './idempotency-store.js';
@@ -59,15 +60,21 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   const log = logger.child({ component: 'http' }, { serializers: { req: serializeRequest, err: serializeError } });
   // Typed as fastify's logger, so the instance is a plain FastifyInstance for the route modules.
   const loggerInstance: FastifyBaseLogger = log;
+  const answerError = errorAnswer({ bodyLimitBytes: http.bodyLimitBytes, logger: log, dropRedisConnection: () => q.redis.disconnect(true) });
   const app = fastify({
     loggerInstance,
     bodyLimit: http.bodyLimitBytes,
     // A client that never finishes sending its request must not hold a connection forever.
     requestTimeout: REQUEST_TIMEOUT_MS,
-    return503OnClosing: true,
+    // refuseWhileClosing answers instead, with the API's code.
+    return503OnClosing: false,
+    // Errors met before routing (a bad URL) and refusals of the HTTP parser get the API's codes too.
+    frameworkErrors: (err, request, reply) => void answerError(err, request, reply),
+    clientErrorHandler: clientErrorAnswer(log),
   });
   app.setValidatorCompiler(createValidatorCompiler());
-  installErrorHandlers(app, { bodyLimitBytes: http.bodyLimitBytes, logger: log, dropRedisConnection: () => q.redis.disconnect(true) });
+  installErrorHandlers(app, answerError);
+  refuseWhileClosing(app);
   await registerOpenApi(app, deps.version ?? '0.1.0');
 
   const tokens = new TokenMatcher(http.apiTokens);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ERROR_BODY, PROBLEMS_BODY, SEED_JOB_DOC, UNAUTHORIZED } from './api-schemas.js';
+import { sendApiError } from './api-errors.js';
 import { acceptJobs, plannedJobIds, type AcceptJobsDeps, type AcceptJobsResult } from './accept-jobs.js';
 import { bearerToken } from './bearer-auth.js';
 import { bodyFingerprint, type IdempotencyStore, type StoredResponse } from './idempotency-store.js';
@@ -77,17 +78,15 @@ export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, i
         case 'replay':
           return reply.code(claim.response.statusCode).header('Idempotent-Replayed', 'true').send(replayedBody(claim.response, request.body.jobs, deps));
         case 'mismatch':
-          return reply.code(422).send({
-            error: 'IDEMPOTENCY_KEY_REUSED',
-            message: 'this Idempotency-Key was used with a different body in the last 24 hours; use a new key for a new request',
-          });
+          return sendApiError(reply, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different body in the last 24 hours; use a new key for a new request');
         case 'in-progress':
-          return reply.code(409).send({ error: 'IDEMPOTENCY_KEY_IN_USE', message: 'a request with this Idempotency-Key is being processed; retry in a moment' });
+          return sendApiError(reply, 'IDEMPOTENCY_KEY_IN_USE', 'a request with this Idempotency-Key is being processed; retry in a moment');
         case 'limit':
-          return reply.code(429).send({
-            error: 'IDEMPOTENCY_KEY_LIMIT',
-            message: `this API token stored ${keysPerToken} Idempotency-Keys in the last 24 hours (IDEMPOTENCY_KEYS_PER_TOKEN); send without the header, reuse a key only for a retry, or raise the limit`,
-          });
+          return sendApiError(
+            reply,
+            'IDEMPOTENCY_KEY_LIMIT',
+            `this API token stored ${keysPerToken} Idempotency-Keys in the last 24 hours (IDEMPOTENCY_KEYS_PER_TOKEN); send without the header, reuse a key only for a retry, or raise the limit`,
+          );
         case 'claimed':
           break;
       }
