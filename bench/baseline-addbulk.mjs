@@ -36,7 +36,11 @@ let chunk = [];
 for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
   if (line.trim() === '') continue;
   const { groupId, robots } = JSON.parse(line);
-  chunk.push({ name: 'seed', data: { command: 'add_robots', groupId, robots }, opts: { ...JOB_OPTIONS, jobId: seedJobId(groupId, robots) } });
+  chunk.push({
+    name: 'seed',
+    data: { command: 'add_robots', groupId, robots },
+    opts: { ...JOB_OPTIONS, jobId: seedJobId(groupId, robots) },
+  });
   if (chunk.length === 1000) {
     await queue.addBulk(chunk);
     chunk = [];

@@ -18,19 +18,28 @@ import { BIN } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../test/support/test-env.js';
 
 const { values } = parseArgs({
-  options: { lines: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '5' }, bin: { type: 'string', default: BIN } },
+  options: {
+    lines: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '5' },
+    bin: { type: 'string', default: BIN },
+  },
 });
 const lines = Number(values.lines);
 const rounds = Number(values.rounds);
 const bin = resolve(values.bin);
 const dir = await mkdtemp(join(tmpdir(), 'rs-bench-enqueue-'));
 const file = join(dir, 'rooms.jsonl');
-const body = Array.from({ length: lines }, (_, i) => JSON.stringify({ groupId: `room-${i}`, robots: [`robot_${i % 97}`, `robot_${(i % 89) + 100}`, `robot_${(i % 83) + 200}`] }));
+const body = Array.from({ length: lines }, (_, i) =>
+  JSON.stringify({ groupId: `room-${i}`, robots: [`robot_${i % 97}`, `robot_${(i % 89) + 100}`, `robot_${(i % 83) + 200}`] }),
+);
 await writeFile(file, `${body.join('\n')}\n`);
 
 function timed(args: string[], env: Record<string, string> = {}): number {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { env: { ...process.env, REDIS_URL: TEST_REDIS_URL, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(process.execPath, args, {
+    env: { ...process.env, REDIS_URL: TEST_REDIS_URL, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr.toString()}`);
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
@@ -41,7 +50,9 @@ const runSeeder = (prefix: string): number => timed([bin, 'enqueue', file, '--js
 /** Every job id with the fields that must match (timestamps may not), so the two sides are known to do the same work. */
 async function jobsOf(redis: Redis, prefix: string): Promise<string[]> {
   const ids = await redis.lrange(`${prefix}:${SEED_QUEUE_NAME}:wait`, 0, -1);
-  const jobs = await Promise.all(ids.map(async (id) => `${id} ${JSON.stringify(await redis.hmget(`${prefix}:${SEED_QUEUE_NAME}:${id}`, 'name', 'data', 'opts'))}`));
+  const jobs = await Promise.all(
+    ids.map(async (id) => `${id} ${JSON.stringify(await redis.hmget(`${prefix}:${SEED_QUEUE_NAME}:${id}`, 'name', 'data', 'opts'))}`),
+  );
   return jobs.sort();
 }
 
@@ -64,7 +75,8 @@ try {
     }
     if (round === 0) {
       const [a, b] = await Promise.all([jobsOf(redis, p1), jobsOf(redis, p2)]);
-      if (a.length !== lines || a.join('\n') !== b.join('\n')) throw new Error(`the baseline and enqueue wrote different jobs (${a.length} and ${b.length})`);
+      if (a.length !== lines || a.join('\n') !== b.join('\n'))
+        throw new Error(`the baseline and enqueue wrote different jobs (${a.length} and ${b.length})`);
     }
     await deleteKeys(p1);
     await deleteKeys(p2);

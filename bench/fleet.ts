@@ -67,10 +67,17 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(SEED_QUEUE_NAME, { connection: redis, prefix });
   const started = Date.now();
-  const baselineEnv = { ...env, TIM_USERSIG: signUserSig({ sdkAppId: TEST_SDKAPPID, secretKey: TEST_SECRET_KEY, identifier: 'administrator', timeSeconds: Math.floor(Date.now() / 1000), expireSeconds: 86_400 }) };
-  const children = Array.from({ length: workers }, () =>
-    startWorker(impl, impl === 'seeder' ? env : baselineEnv),
-  );
+  const baselineEnv = {
+    ...env,
+    TIM_USERSIG: signUserSig({
+      sdkAppId: TEST_SDKAPPID,
+      secretKey: TEST_SECRET_KEY,
+      identifier: 'administrator',
+      timeSeconds: Math.floor(Date.now() / 1000),
+      expireSeconds: 86_400,
+    }),
+  };
+  const children = Array.from({ length: workers }, () => startWorker(impl, impl === 'seeder' ? env : baselineEnv));
   let usage: ProcessUsage[] = [];
   await waitFor(
     'the queue to drain',
@@ -120,10 +127,14 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   };
 }
 
-
 const dir = await mkdtemp(join(tmpdir(), 'rs-bench-fleet-'));
 const file = join(dir, 'rooms.jsonl');
-await writeFile(file, Array.from({ length: rooms }, (_, i) => `${JSON.stringify({ groupId: `fleet-${i}`, robots: ['robot_1', 'robot_2', 'robot_3'] })}\n`).join(''));
+await writeFile(
+  file,
+  Array.from({ length: rooms }, (_, i) => `${JSON.stringify({ groupId: `fleet-${i}`, robots: ['robot_1', 'robot_2', 'robot_3'] })}\n`).join(
+    '',
+  ),
+);
 const reports: RunReport[] = [];
 for (const workers of values.workers.split(',').map(Number)) {
   for (const impl of values.impl.split(',') as Impl[]) {
@@ -133,7 +144,9 @@ for (const workers of values.workers.split(',').map(Number)) {
   }
 }
 await rm(dir, { recursive: true, force: true });
-process.stdout.write('| impl | workers | cap used | sliding-1s max | busiest second | refused (60007) | CPU/call | peak RSS/worker (max, mean) | wall |\n|---|---|---|---|---|---|---|---|---|\n');
+process.stdout.write(
+  '| impl | workers | cap used | sliding-1s max | busiest second | refused (60007) | CPU/call | peak RSS/worker (max, mean) | wall |\n|---|---|---|---|---|---|---|---|---|\n',
+);
 for (const r of reports) {
   process.stdout.write(
     `| ${r.impl} | ${r.workers} | ${r.capUsedPercent}% (${r.meanCallsPerSecond}/s over ${r.fullSeconds} s) | ${r.busiestSlidingSecond} | ${r.busiestSecond} | ${r.refusedForRate} of ${r.calls} | ${r.cpuMsPerCall} ms | ${r.peakRssMbMax}, ${r.peakRssMbMean} MB | ${r.wallSeconds} s |\n`,

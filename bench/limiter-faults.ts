@@ -20,7 +20,9 @@ import { runCli } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, uniquePrefix } from '../test/support/test-env.js';
 import { commonEnv, round, startMockProcess, startWorker, stopAll } from './support/fleet-env.js';
 
-const { values } = parseArgs({ options: { workers: { type: 'string', default: '2' }, rooms: { type: 'string', default: '4000' }, at: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { workers: { type: 'string', default: '2' }, rooms: { type: 'string', default: '4000' }, at: { type: 'string', default: '5' } },
+});
 const rooms = Number(values.rooms);
 const prefix = uniquePrefix();
 const common = commonEnv(prefix);
@@ -28,7 +30,10 @@ const mock = await startMockProcess(common, { ratePerSecond: 200, latency: '20-6
 const env = { ...common, TIM_BASE_URL: mock.url };
 const dir = await mkdtemp(join(tmpdir(), 'rs-bench-faults-'));
 const file = join(dir, 'rooms.jsonl');
-await writeFile(file, Array.from({ length: rooms }, (_, i) => `${JSON.stringify({ groupId: `loss-${i}`, robots: ['robot_1'] })}\n`).join(''));
+await writeFile(
+  file,
+  Array.from({ length: rooms }, (_, i) => `${JSON.stringify({ groupId: `loss-${i}`, robots: ['robot_1'] })}\n`).join(''),
+);
 const enq = await runCli(['enqueue', file, '--json'], env);
 if (enq.code !== 0) throw new Error(enq.stderr);
 const q = await openQueueRuntime(loadConfig(env, { tencent: false }), createLogger('silent'), 'producer');

@@ -19,7 +19,13 @@ import { deleteKeys, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix } from '../tes
 import { commonEnv, round, startMockProcess, startWorker, stopAll } from './support/fleet-env.js';
 import { processUsage } from './support/process-usage.js';
 
-const { values } = parseArgs({ options: { jobs: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '30' }, impl: { type: 'string', default: 'seeder' } } });
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '1000000' },
+    seconds: { type: 'string', default: '30' },
+    impl: { type: 'string', default: 'seeder' },
+  },
+});
 const jobs = Number(values.jobs);
 const prefix = uniquePrefix();
 const common = commonEnv(prefix);
@@ -38,7 +44,13 @@ const enq = await runCli(['enqueue', file, '--json'], env);
 if (enq.code !== 0) throw new Error(enq.stderr);
 process.stderr.write(`enqueued ${jobs} jobs in ${((Date.now() - enqueueStarted) / 1000).toFixed(1)} s\n`);
 
-const userSig = signUserSig({ sdkAppId: TEST_SDKAPPID, secretKey: TEST_SECRET_KEY, identifier: 'administrator', timeSeconds: Math.floor(Date.now() / 1000), expireSeconds: 86_400 });
+const userSig = signUserSig({
+  sdkAppId: TEST_SDKAPPID,
+  secretKey: TEST_SECRET_KEY,
+  identifier: 'administrator',
+  timeSeconds: Math.floor(Date.now() / 1000),
+  expireSeconds: 86_400,
+});
 const reports = [];
 for (const impl of values.impl.split(',')) {
   const before = (await mock.stats()).calls;
@@ -47,7 +59,14 @@ for (const impl of values.impl.split(',')) {
   const usage = processUsage(worker.pid ?? 0);
   await stopAll([worker]);
   const calls = (await mock.stats()).calls - before;
-  reports.push({ impl, jobsQueued: jobs, seconds: Number(values.seconds), calls, peakRssMb: round(usage.peakRssMb, 0), cpuMsPerCall: round(usage.cpuMs / Math.max(1, calls), 2) });
+  reports.push({
+    impl,
+    jobsQueued: jobs,
+    seconds: Number(values.seconds),
+    calls,
+    peakRssMb: round(usage.peakRssMb, 0),
+    cpuMsPerCall: round(usage.cpuMs / Math.max(1, calls), 2),
+  });
 }
 await mock.close();
 await deleteKeys(prefix);

@@ -41,7 +41,11 @@ const say = (msg: string): void => void process.stdout.write(`[chaos ${new Date(
 const redis = await startRedisServer({ appendonly: true });
 const apiPort = await freePort();
 const dir = await mkdtemp(join(tmpdir(), 'rs-chaos-'));
-const env = seederEnv('{robot-seeder-chaos}', `http://127.0.0.1:${apiPort}`, { REDIS_URL: redis.url, LOG_LEVEL: 'error', BACKOFF_DELAY_MS: '500' });
+const env = seederEnv('{robot-seeder-chaos}', `http://127.0.0.1:${apiPort}`, {
+  REDIS_URL: redis.url,
+  LOG_LEVEL: 'error',
+  BACKOFF_DELAY_MS: '500',
+});
 const mockEnv = { TIM_SDKAPPID: String(TEST_SDKAPPID), TIM_SECRET_KEY: TEST_SECRET_KEY };
 
 let api: CliProcess = startCli(['mock-api', '--port', String(apiPort), '--latency-ms', '10-40'], mockEnv);
@@ -109,15 +113,21 @@ while (Date.now() < deadline) {
 
 say('faults over; waiting for the queue to drain');
 let status = { waiting: 0, active: 0, delayed: 0, completed: 0, deadLetter: 0 };
-await waitFor('the queue to drain', async () => {
-  const r = await runCli(['status', '--json'], env);
-  if (r.code !== 0) return false;
-  status = JSON.parse(r.stdout.trim()) as typeof status;
-  return status.waiting + status.active + status.delayed === 0 && status.completed + status.deadLetter >= enqueued;
-}, 600_000, 2000);
+await waitFor(
+  'the queue to drain',
+  async () => {
+    const r = await runCli(['status', '--json'], env);
+    if (r.code !== 0) return false;
+    status = JSON.parse(r.stdout.trim()) as typeof status;
+    return status.waiting + status.active + status.delayed === 0 && status.completed + status.deadLetter >= enqueued;
+  },
+  600_000,
+  2000,
+);
 const dlq = await runCli(['dlq', 'list', '--json'], env);
 const byCode: Record<string, number> = {};
-for (const e of JSON.parse(dlq.stdout.trim()) as Array<{ errorCode: number | null }>) byCode[String(e.errorCode)] = (byCode[String(e.errorCode)] ?? 0) + 1;
+for (const e of JSON.parse(dlq.stdout.trim()) as Array<{ errorCode: number | null }>)
+  byCode[String(e.errorCode)] = (byCode[String(e.errorCode)] ?? 0) + 1;
 
 for (const w of workers) w.child.kill('SIGTERM');
 await Promise.all(workers.map((w) => w.exited));
@@ -126,6 +136,15 @@ await redis.close();
 await rm(dir, { recursive: true, force: true });
 
 const lost = enqueued - status.completed - status.deadLetter;
-const report = { minutes, ...events, enqueued, completed: status.completed, deadLettered: status.deadLetter, deadLetteredByCode: byCode, expectedPermanent: permanentExpected, lost };
+const report = {
+  minutes,
+  ...events,
+  enqueued,
+  completed: status.completed,
+  deadLettered: status.deadLetter,
+  deadLetteredByCode: byCode,
+  expectedPermanent: permanentExpected,
+  lost,
+};
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 process.exit(lost === 0 && status.deadLetter === permanentExpected ? 0 : 1);

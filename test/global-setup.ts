@@ -3,7 +3,6 @@ import { Redis } from 'ioredis';
 import { connectRedis, createRedis } from '../src/redis/redis-connection.js';
 import { TEST_RUN_ENV } from './support/test-env.js';
 
-
 /**
  * Fails the run at once, with the fix, when the Redis the integration tests need does not answer;
  * and fails it at the end when a test left keys behind in it (each test removes what it wrote).
@@ -27,7 +26,9 @@ export default async function checkRedis(): Promise<() => Promise<void>> {
       const prefixes = [...new Set(leaked.map((k) => k.slice(0, k.indexOf('}') + 1)))];
       // vitest reports an error thrown here but still exits 0: set the exit code ourselves.
       process.exitCode = 1;
-      throw new Error(`tests left ${leaked.length} Redis keys behind, under ${prefixes.join(', ')} (e.g. ${leaked.slice(0, 3).join(', ')}): a test must delete the keys of its prefix (deleteKeys)`);
+      throw new Error(
+        `tests left ${leaked.length} Redis keys behind, under ${prefixes.join(', ')} (e.g. ${leaked.slice(0, 3).join(', ')}): a test must delete the keys of its prefix (deleteKeys)`,
+      );
     }
   };
 }

@@ -38,7 +38,12 @@ limiter.on('error', (err) => console.error('limiter error', err.message));
 async function callTencent(command, groupId, robots) {
   const path = `${base.pathname.replace(/\/$/, '')}/v4/group_open_avchatroom_http_svc/${command}?${auth}&random=${randomInt(0, 2 ** 32)}&contenttype=json`;
   const { statusCode, body } = await limiter.schedule(() =>
-    pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ GroupId: groupId, Member_Account: robots }) }),
+    pool.request({
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ GroupId: groupId, Member_Account: robots }),
+    }),
   );
   const text = await body.text();
   if (statusCode === 429) return { code: 60007, info: 'http 429' };

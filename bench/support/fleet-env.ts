@@ -8,12 +8,21 @@ import { TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY } from '../../test/suppo
 
 /** A process of the benchmark: node running a script, its stderr passed through. */
 export function startNode(args: readonly string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, args, { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, args, {
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 /** What every process of one benchmark run shares: Redis, the key prefix, the app; BENCH_LOG_LEVEL sets their log level. */
 export function commonEnv(prefix: string): Record<string, string> {
-  return { REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix, TIM_SDKAPPID: String(TEST_SDKAPPID), TIM_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' };
+  return {
+    REDIS_URL: TEST_REDIS_URL,
+    KEY_PREFIX: prefix,
+    TIM_SDKAPPID: String(TEST_SDKAPPID),
+    TIM_SECRET_KEY: TEST_SECRET_KEY,
+    LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
+  };
 }
 
 /**
@@ -42,7 +51,9 @@ export async function startMockProcess(env: Record<string, string>, o: { ratePer
   try {
     setPriority(child.pid ?? 0, -10);
   } catch {
-    process.stderr.write('bench: could not raise the mock API\'s priority (needs root); its arrival times may bunch when the machine is busy\n');
+    process.stderr.write(
+      "bench: could not raise the mock API's priority (needs root); its arrival times may bunch when the machine is busy\n",
+    );
   }
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   const url = chunk.toString().trim();

@@ -92,7 +92,10 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
     if (o.listen === false) await app.ready();
     else address = await listen(app, o.listen ?? http);
     const callbackAuth: CallbackAuth = http.callbackToken !== null ? 'sign' : http.callbackAuth === 'none' ? 'none' : 'refused';
-    if (callbackAuth === 'none') logger.warn('CALLBACK_AUTH=none: Tencent callbacks are accepted without authentication; only safe where nothing but Tencent reaches this service');
+    if (callbackAuth === 'none')
+      logger.warn(
+        'CALLBACK_AUTH=none: Tencent callbacks are accepted without authentication; only safe where nothing but Tencent reaches this service',
+      );
     if (callbackAuth === 'refused') logger.info('CALLBACK_TOKEN is not set: Tencent callbacks are refused (401)');
     const summary: ServiceSummary = {
       host: http.host,

@@ -29,7 +29,11 @@ export interface WorkerProcessOptions extends Omit<WorkerRuntimeOptions, 'skip'>
 export async function startWorkerProcess(q: QueueRuntime, o: WorkerProcessOptions = {}): Promise<WorkerProcess> {
   const { campaignRuns = true, ...runtimeOptions } = o;
   const accounting = campaignAccounting(q);
-  const runtime = await startWorkerRuntime(q, { ...runtimeOptions, events: combineWorkerEvents(o.events ?? {}, accounting), skip: endedCampaignGuard(q) });
+  const runtime = await startWorkerRuntime(q, {
+    ...runtimeOptions,
+    events: combineWorkerEvents(o.events ?? {}, accounting),
+    skip: endedCampaignGuard(q),
+  });
   const campaigns = campaignRuns ? await startCampaignWorker(q) : null;
   return {
     runtime,

@@ -45,7 +45,11 @@ export class AccountPause {
   readonly #maxAgeMs: number;
   readonly #lift: LiftCommand;
   /** What this process last read: the raw value (for a safe lift) and whether it holds this process. */
-  #seen: { readonly raw: string | null; readonly holds: boolean; readonly at: number } = { raw: null, holds: false, at: Number.NEGATIVE_INFINITY };
+  #seen: { readonly raw: string | null; readonly holds: boolean; readonly at: number } = {
+    raw: null,
+    holds: false,
+    at: Number.NEGATIVE_INFINITY,
+  };
   #reading: Promise<boolean> | null = null;
 
   constructor(o: AccountPauseOptions) {

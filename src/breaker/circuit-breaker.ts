@@ -137,7 +137,10 @@ export class CircuitBreaker {
     );
     if (changed === 1) {
       if (state === 'open') {
-        this.#log.error({ errorInfo: counts.lastOutage?.errorInfo, httpStatus: counts.lastOutage?.httpStatus }, 'circuit breaker OPEN: the Tencent API looks down; holding calls and probing once a second');
+        this.#log.error(
+          { errorInfo: counts.lastOutage?.errorInfo, httpStatus: counts.lastOutage?.httpStatus },
+          'circuit breaker OPEN: the Tencent API looks down; holding calls and probing once a second',
+        );
       } else {
         this.#log.warn('circuit breaker closed: a probe got an answer; resuming at full rate');
       }

@@ -35,5 +35,7 @@ export function checkCallbackSignature(i: SignatureInput): SignatureCheck {
 
 /** The `Sign` Tencent sends: lowercase hex of SHA-256 over the token followed by RequestTime. */
 export function callbackSign(token: string, requestTime: string): string {
-  return createHash('sha256').update(token + requestTime, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(token + requestTime, 'utf8')
+    .digest('hex');
 }

@@ -22,7 +22,11 @@ export async function loadSeedRules(path: string, maxRobotsPerLine: number): Pro
   }
   const result = validateSeedRules(value, maxRobotsPerLine);
   if (!result.ok) {
-    throw new SeederError('CONFIG_INVALID', `SEED_RULES_FILE ${JSON.stringify(path)} has problems:\n  - ${result.problems.join('\n  - ')}`, { hint: HINT });
+    throw new SeederError(
+      'CONFIG_INVALID',
+      `SEED_RULES_FILE ${JSON.stringify(path)} has problems:\n  - ${result.problems.join('\n  - ')}`,
+      { hint: HINT },
+    );
   }
   return result.value;
 }

@@ -17,9 +17,11 @@ export interface SeedRules {
   readonly rules: readonly SeedRule[];
 }
 
-export type SeedRulesValidation = { readonly ok: true; readonly value: SeedRules } | { readonly ok: false; readonly problems: readonly string[] };
+export type SeedRulesValidation =
+  { readonly ok: true; readonly value: SeedRules } | { readonly ok: false; readonly problems: readonly string[] };
 
-const EXAMPLE = '{"rules": [{"namePattern": "^game-", "robots": ["bot_a"]}, {"namePattern": ".*", "pool": ["bot_1", "bot_2", "bot_3"], "draw": 2}]}';
+const EXAMPLE =
+  '{"rules": [{"namePattern": "^game-", "robots": ["bot_a"]}, {"namePattern": ".*", "pool": ["bot_1", "bot_2", "bot_3"], "draw": 2}]}';
 const RULE_FIELDS = new Set(['namePattern', 'robots', 'pool', 'draw']);
 
 /**
@@ -54,7 +56,8 @@ function validateRule(raw: unknown, at: string, maxRobots: number, problems: str
   const r = raw as Record<string, unknown>;
   const before = problems.length;
   for (const key of Object.keys(r)) {
-    if (!RULE_FIELDS.has(key)) problems.push(`${at}: unknown field ${echoValue(key)}; a rule has "namePattern", "robots", "pool" and "draw"`);
+    if (!RULE_FIELDS.has(key))
+      problems.push(`${at}: unknown field ${echoValue(key)}; a rule has "namePattern", "robots", "pool" and "draw"`);
   }
   const namePattern = patternOf(r['namePattern'], `${at}.namePattern`, problems);
   const robots = r['robots'] === undefined ? [] : accountsOf(r['robots'], `${at}.robots`, maxRobots, problems);
@@ -90,7 +93,8 @@ function accountsOf(v: unknown, at: string, maxRobots: number, problems: string[
     for (const p of result.problems) problems.push(`${at}${p.replace(/^robots/, '')}`);
     return [];
   }
-  if (result.duplicatesRemoved > 0) problems.push(`${at}: lists ${result.duplicatesRemoved} account(s) more than once; list each robot once`);
+  if (result.duplicatesRemoved > 0)
+    problems.push(`${at}: lists ${result.duplicatesRemoved} account(s) more than once; list each robot once`);
   return [...result.request.robots];
 }
 
@@ -105,7 +109,9 @@ function drawOf(r: Record<string, unknown>, at: string, pool: readonly string[],
     return 0;
   }
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || (pool.length > 0 && v > pool.length)) {
-    problems.push(`${at}.draw: expected a whole number from 1 to the pool size (${pool.length}), got ${typeof v === 'number' ? v : describeType(v)}`);
+    problems.push(
+      `${at}.draw: expected a whole number from 1 to the pool size (${pool.length}), got ${typeof v === 'number' ? v : describeType(v)}`,
+    );
     return 0;
   }
   return v;

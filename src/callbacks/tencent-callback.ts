@@ -51,7 +51,12 @@ export function decideCallback(req: CallbackRequest, s: CallbackSettings, nowMs:
   }
   const body = parseBody(req.bodyText);
   const command = req.query['CallbackCommand'] ?? stringField(body, 'CallbackCommand') ?? '(none)';
-  const ignore = (reason: string, groupId?: string): CallbackDecision => ({ kind: 'ignored', command, reason, ...(groupId === undefined ? {} : { groupId }) });
+  const ignore = (reason: string, groupId?: string): CallbackDecision => ({
+    kind: 'ignored',
+    command,
+    reason,
+    ...(groupId === undefined ? {} : { groupId }),
+  });
 
   if (req.query['SdkAppid'] !== String(s.sdkAppId)) return ignore('SdkAppid is not ours');
   if (command !== AFTER_CREATE_GROUP) return ignore('command not handled');

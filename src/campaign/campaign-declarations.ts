@@ -105,7 +105,8 @@ function parseEntry(entry: unknown, at: string, problems: string[]): Omit<Campai
   const removeAtMs = removeAt === undefined ? null : attempt(() => parseInstant(removeAt, `${at}.removeAt`));
   const format = str('format');
   if (format !== undefined && format !== 'jsonl' && format !== 'csv') problems.push(`${at}.format: expected "jsonl" or "csv"`);
-  if (problems.length > before || name === undefined || file === undefined || schedule === undefined || removeAtMs === undefined) return undefined;
+  if (problems.length > before || name === undefined || file === undefined || schedule === undefined || removeAtMs === undefined)
+    return undefined;
   return { name, source: file, schedule, removeAtMs, ...(format === 'jsonl' || format === 'csv' ? { format } : {}) };
 }
 

@@ -26,5 +26,10 @@ export interface CampaignParts {
 export function openCampaignParts(deps: CampaignsDeps): CampaignParts {
   const keys = new CampaignKeys(deps.config.keyPrefix);
   const queue = openCampaignQueue(deps.redis, deps.config.keyPrefix);
-  return { store: new CampaignStore(deps.redis, keys), runs: new CampaignRuns(deps.redis, keys), scheduler: new CampaignScheduler(queue), queue };
+  return {
+    store: new CampaignStore(deps.redis, keys),
+    runs: new CampaignRuns(deps.redis, keys),
+    scheduler: new CampaignScheduler(queue),
+    queue,
+  };
 }

@@ -76,9 +76,13 @@ export class Campaigns {
   async resume(name: string): Promise<Campaign> {
     const before = await this.#require(name);
     if (before.endedAtMs !== null) {
-      throw new SeederError('USAGE', `campaign ${JSON.stringify(name)} ended at ${new Date(before.endedAtMs).toISOString()} (its robots were removed)`, {
-        hint: `to start it over, add it again: campaign add ${name} --file FILE ... --replace`,
-      });
+      throw new SeederError(
+        'USAGE',
+        `campaign ${JSON.stringify(name)} ended at ${new Date(before.endedAtMs).toISOString()} (its robots were removed)`,
+        {
+          hint: `to start it over, add it again: campaign add ${name} --file FILE ... --replace`,
+        },
+      );
     }
     await this.#parts.store.setPaused(name, false, Date.now());
     const c = await this.#require(name);
@@ -118,7 +122,9 @@ export class Campaigns {
   async #require(name: string): Promise<Campaign> {
     const c = await this.#parts.store.get(name);
     if (c === undefined) {
-      throw new SeederError('NOT_FOUND', `no campaign named ${JSON.stringify(name)}`, { hint: 'campaign list shows the campaigns there are' });
+      throw new SeederError('NOT_FOUND', `no campaign named ${JSON.stringify(name)}`, {
+        hint: 'campaign list shows the campaigns there are',
+      });
     }
     return c;
   }

@@ -59,22 +59,45 @@ export function describeCampaigns(list: readonly CampaignView[]): string {
   if (list.length === 0) return 'no campaigns (add one with: robot-seeder campaign add NAME --file FILE --every 6h)\n';
   return table(
     ['NAME', 'SCHEDULE', 'NEXT RUN', 'STATE', 'ROOMS', 'RUNS', 'REMOVE AT'],
-    list.map((c) => [c.name, describeSchedule(c.schedule), iso(c.nextRunAtMs) ?? '-', stateOf(c), String(c.rooms), String(c.runs), iso(c.removeAtMs) ?? '-']),
+    list.map((c) => [
+      c.name,
+      describeSchedule(c.schedule),
+      iso(c.nextRunAtMs) ?? '-',
+      stateOf(c),
+      String(c.rooms),
+      String(c.runs),
+      iso(c.removeAtMs) ?? '-',
+    ]),
   );
 }
 
 export function describeReport(c: CampaignView, runs: readonly CampaignRun[]): string {
-  const head = `campaign ${c.name}: ${describeSchedule(c.schedule)}, ${c.rooms} rooms, ${c.runs} runs, ${stateOf(c)}` +
+  const head =
+    `campaign ${c.name}: ${describeSchedule(c.schedule)}, ${c.rooms} rooms, ${c.runs} runs, ${stateOf(c)}` +
     `${c.nextRunAtMs === null ? '' : `, next run ${iso(c.nextRunAtMs) ?? ''}`}\n`;
   if (runs.length === 0) return `${head}no runs yet\n`;
-  return head + table(
-    ['FIRED', 'KIND', 'JOBS', 'SEEDED', 'DEAD-LETTERED', 'ROBOTS'],
-    runs.map((r) => [iso(r.firedAtMs) ?? '-', r.kind, r.enqueuedAtMs === null ? `${r.jobs}…` : String(r.jobs), String(r.seeded), String(r.deadLettered), String(r.robots)]),
+  return (
+    head +
+    table(
+      ['FIRED', 'KIND', 'JOBS', 'SEEDED', 'DEAD-LETTERED', 'ROBOTS'],
+      runs.map((r) => [
+        iso(r.firedAtMs) ?? '-',
+        r.kind,
+        r.enqueuedAtMs === null ? `${r.jobs}…` : String(r.jobs),
+        String(r.seeded),
+        String(r.deadLettered),
+        String(r.robots),
+      ]),
+    )
   );
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return `${[header, ...rows].map(line).join('\n')}\n`;
 }

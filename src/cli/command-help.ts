@@ -30,8 +30,14 @@ export const COMMAND_HELP = {
   dlq: { usage: DLQ_USAGE, summary: 'list, replay or purge dead letters' },
   serve: { usage: SERVE_USAGE, summary: 'HTTP API, Tencent callbacks, /metrics and /admin (with --with-workers, work the queue too)' },
   rate: { usage: RATE_USAGE, summary: "show or change the fleet's shared rate while it runs (set N overrides RATE_LIMIT_PER_SECOND)" },
-  resume: { usage: RESUME_USAGE, summary: "lift the fleet's pause after Tencent refused the app's account (a wrong key, an expired package), once fixed" },
-  campaign: { usage: CAMPAIGN_USAGE, summary: 'add, list, pause, resume, remove, report or sync campaigns that re-add robots on a schedule' },
+  resume: {
+    usage: RESUME_USAGE,
+    summary: "lift the fleet's pause after Tencent refused the app's account (a wrong key, an expired package), once fixed",
+  },
+  campaign: {
+    usage: CAMPAIGN_USAGE,
+    summary: 'add, list, pause, resume, remove, report or sync campaigns that re-add robots on a schedule',
+  },
   'mock-api': { usage: MOCK_API_USAGE, summary: 'start the built-in stand-in for the Tencent API' },
 } as const satisfies Readonly<Record<string, CommandHelp>>;
 

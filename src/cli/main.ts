@@ -51,7 +51,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`robot-seeder ${name}: ${err.message}\n${err.hint === undefined ? '' : `  hint: ${err.hint}\n`}`);
       return exitCodeOf(err.code);
     }
-    process.stderr.write(`robot-seeder ${name}: unexpected error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `robot-seeder ${name}: unexpected error (please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return EXIT.failure;
   }
 }

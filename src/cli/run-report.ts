@@ -63,7 +63,10 @@ export function describeRunReport(r: RunReport): string {
     ['dead-lettered', r.deadLettered === 0 ? '0' : `${r.deadLettered} jobs: ${list(r.deadLetteredByCode)}  (see: robot-seeder dlq list)`],
     ['calls', `${r.calls} in ${(r.durationMs / 1000).toFixed(1)} s, ${r.callsPerSecond} calls/s (cap ${r.rateLimitPerSecond}/s)`],
     ['call errors', Object.keys(r.callsByError).length === 0 ? 'none' : list(r.callsByError)],
-    ['queue now', `waiting ${r.queue.waiting}, active ${r.queue.active}, delayed ${r.queue.delayed}, completed ${r.queue.completed}, dead-letter ${r.queue.deadLetter}`],
+    [
+      'queue now',
+      `waiting ${r.queue.waiting}, active ${r.queue.active}, delayed ${r.queue.delayed}, completed ${r.queue.completed}, dead-letter ${r.queue.deadLetter}`,
+    ],
   ];
   return `run report\n${rows.map(([k, v]) => `  ${k.padEnd(14)} ${v}`).join('\n')}\n`;
 }

@@ -19,6 +19,7 @@ export const bullmq = {
   Queue: (require('bullmq/dist/cjs/classes/queue.js') as Pick<typeof BullMQ, 'Queue'>).Queue,
   Worker: (require('bullmq/dist/cjs/classes/worker.js') as Pick<typeof BullMQ, 'Worker'>).Worker,
   DelayedError: (require('bullmq/dist/cjs/classes/errors/delayed-error.js') as Pick<typeof BullMQ, 'DelayedError'>).DelayedError,
-  UnrecoverableError: (require('bullmq/dist/cjs/classes/errors/unrecoverable-error.js') as Pick<typeof BullMQ, 'UnrecoverableError'>).UnrecoverableError,
+  UnrecoverableError: (require('bullmq/dist/cjs/classes/errors/unrecoverable-error.js') as Pick<typeof BullMQ, 'UnrecoverableError'>)
+    .UnrecoverableError,
   MetricsTime: (require('bullmq/dist/cjs/enums/metrics-time.js') as Pick<typeof BullMQ, 'MetricsTime'>).MetricsTime,
 };

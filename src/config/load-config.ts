@@ -1,6 +1,12 @@
 import { SeederError } from '../errors/seeder-error.js';
 import { REGION_NAMES, regionBaseUrl, type Region } from '../domain/regions.js';
-import { DEFAULT_MAX_ROBOTS_PER_CALL, DEFAULT_MAX_ROBOTS_PER_LINE, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_USERSIG_TTL_SECONDS, TENCENT_BACKEND_TIMEOUT_MS } from '../domain/limits.js';
+import {
+  DEFAULT_MAX_ROBOTS_PER_CALL,
+  DEFAULT_MAX_ROBOTS_PER_LINE,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_USERSIG_TTL_SECONDS,
+  TENCENT_BACKEND_TIMEOUT_MS,
+} from '../domain/limits.js';
 import { EnvReader } from './env-reader.js';
 import { isLoopbackHost } from './loopback-host.js';
 import type { HttpConfig, SeederConfig, TencentConfig } from './seeder-config.js';
@@ -49,10 +55,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     http: options.http === true ? readHttp(r) : null,
   };
   if (config.workerMaxConcurrency < config.workerConcurrency) {
-    r.problems.push(`WORKER_MAX_CONCURRENCY: ${config.workerMaxConcurrency} is below WORKER_CONCURRENCY (${config.workerConcurrency}); raise it or lower the other`);
+    r.problems.push(
+      `WORKER_MAX_CONCURRENCY: ${config.workerMaxConcurrency} is below WORKER_CONCURRENCY (${config.workerConcurrency}); raise it or lower the other`,
+    );
   }
   if (config.redisCluster && !/^[^{]*\{[^}]+\}/.test(config.keyPrefix)) {
-    r.problems.push(`KEY_PREFIX: with REDIS_CLUSTER=true it must contain a hash tag such as {robot-seeder}, so all keys share one slot; got ${JSON.stringify(config.keyPrefix)}`);
+    r.problems.push(
+      `KEY_PREFIX: with REDIS_CLUSTER=true it must contain a hash tag such as {robot-seeder}, so all keys share one slot; got ${JSON.stringify(config.keyPrefix)}`,
+    );
   }
   if (config.keyPrefix.includes(':')) {
     r.problems.push(`KEY_PREFIX: must not contain ":" (BullMQ separates its keys with it), got ${JSON.stringify(config.keyPrefix)}`);
@@ -100,7 +110,9 @@ function baseUrlOf(r: EnvReader, region: Region): string {
   const url = r.url('TIM_BASE_URL', regionBaseUrl(region), ['https:', 'http:']);
   const u = new URL(url);
   if (u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') {
-    r.problems.push('TIM_BASE_URL: expected an http(s) URL without credentials, query or fragment, such as https://adminapisgp.im.qcloud.com');
+    r.problems.push(
+      'TIM_BASE_URL: expected an http(s) URL without credentials, query or fragment, such as https://adminapisgp.im.qcloud.com',
+    );
   } else if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
     r.problems.push(
       `TIM_BASE_URL: must be https:// (Tencent's API is HTTPS only, and every call carries the UserSig in its URL), got http://${u.host}; use https://${u.host}, or leave it unset for TIM_REGION's domain (plain http:// is allowed only to 127.0.0.1, ::1 or localhost, for the mock API)`,
@@ -120,7 +132,9 @@ function readSdkAppId(r: EnvReader): number {
 function readHttp(r: EnvReader): HttpConfig {
   const apiTokens = list(r.raw('API_TOKENS'));
   if (apiTokens.length === 0) {
-    r.problems.push('API_TOKENS: required for serve: one or more comma-separated bearer tokens clients must send (Authorization: Bearer <token>)');
+    r.problems.push(
+      'API_TOKENS: required for serve: one or more comma-separated bearer tokens clients must send (Authorization: Bearer <token>)',
+    );
   } else if (apiTokens.some((t) => t.length < 16)) {
     r.problems.push('API_TOKENS: every token must be at least 16 characters (generate one with: openssl rand -hex 24)');
   }
@@ -154,7 +168,9 @@ function readCallbackAuth(r: EnvReader, seedsFromCallbacks: boolean): Pick<HttpC
     );
   }
   if (callbackToken !== null && callbackAuth === 'none') {
-    r.problems.push('CALLBACK_AUTH: none contradicts CALLBACK_TOKEN, which is set: unset CALLBACK_AUTH to check the Sign of every callback, or unset CALLBACK_TOKEN');
+    r.problems.push(
+      'CALLBACK_AUTH: none contradicts CALLBACK_TOKEN, which is set: unset CALLBACK_AUTH to check the Sign of every callback, or unset CALLBACK_TOKEN',
+    );
   }
   if (callbackToken === null && callbackAuth === 'token' && seedsFromCallbacks) {
     r.problems.push(
@@ -165,7 +181,10 @@ function readCallbackAuth(r: EnvReader, seedsFromCallbacks: boolean): Pick<HttpC
 }
 
 function list(v: string | undefined): string[] {
-  return (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function deepFreeze<T extends object>(o: T): Readonly<T> {

@@ -55,7 +55,8 @@ export const SEEDER_ERROR_CODES = {
   },
   ACCOUNT_REFUSED: {
     exit: 'accountRefused',
-    meaning: "`run`: Tencent refused the app's account (a wrong key, admin or SDKAppID, an expired package, a blocked IP); the fleet is paused, the jobs stay queued",
+    meaning:
+      "`run`: Tencent refused the app's account (a wrong key, admin or SDKAppID, an expired package, a blocked IP); the fleet is paused, the jobs stay queued",
     action: 'fix the cause, then restart the workers or run `robot-seeder resume` ("A wrong key" under Operations)',
   },
   INTERRUPTED: {

@@ -18,7 +18,10 @@ export interface AcceptJobsDeps {
 }
 
 export type AcceptJobsResult =
-  | { readonly statusCode: 202; readonly body: { readonly accepted: number; readonly added: number; readonly superseded: number; readonly jobIds: readonly string[] } }
+  | {
+      readonly statusCode: 202;
+      readonly body: { readonly accepted: number; readonly added: number; readonly superseded: number; readonly jobIds: readonly string[] };
+    }
   | { readonly statusCode: 400; readonly body: { readonly errors: readonly RequestProblem[] } }
   | { readonly statusCode: (typeof API_ERROR_CODES)[StorageFailure['error']]['status']; readonly body: StorageFailure };
 
@@ -47,7 +50,15 @@ export async function acceptJobs(items: readonly unknown[], d: AcceptJobsDeps): 
   } catch (err) {
     return storageFailure(err, acknowledged, checked.requests.length);
   }
-  return { statusCode: 202, body: { accepted: checked.requests.length, added: written.added, superseded: written.superseded, jobIds: planned.flatMap((jobs) => jobs.map((j) => j.jobId)) } };
+  return {
+    statusCode: 202,
+    body: {
+      accepted: checked.requests.length,
+      added: written.added,
+      superseded: written.superseded,
+      jobIds: planned.flatMap((jobs) => jobs.map((j) => j.jobId)),
+    },
+  };
 }
 
 /**
@@ -59,7 +70,10 @@ export function plannedJobIds(items: readonly unknown[], d: AcceptJobsDeps): str
   return checked.ok ? checked.requests.flatMap((r) => planJobs('add_robots', r, d.maxRobotsPerCall).map((j) => j.jobId)) : [];
 }
 
-function checkItems(items: readonly unknown[], d: AcceptJobsDeps): { ok: true; requests: SeedRequest[] } | { ok: false; problems: RequestProblem[] } {
+function checkItems(
+  items: readonly unknown[],
+  d: AcceptJobsDeps,
+): { ok: true; requests: SeedRequest[] } | { ok: false; problems: RequestProblem[] } {
   const requests: SeedRequest[] = [];
   const problems: RequestProblem[] = [];
   let hidden = 0;

@@ -30,8 +30,14 @@ export const API_ERROR_CODES = {
     status: 503,
     when: 'Redis cannot be reached (down, restarting, or silent for 5 s): answered at once, with `Retry-After: 5`; a `POST` may have been applied in part, and sending it again is safe (job ids, `Idempotency-Key`). `GET /readyz` says when Redis is back',
   },
-  SHUTTING_DOWN: { status: 503, when: 'the server is shutting down (a request that arrived on a kept-alive connection after the first SIGTERM): send it again' },
-  REDIS_FULL: { status: 507, when: '`POST /v1/jobs`: Redis is full (`maxmemory` reached under `noeviction`); `enqueued` says what it took' },
+  SHUTTING_DOWN: {
+    status: 503,
+    when: 'the server is shutting down (a request that arrived on a kept-alive connection after the first SIGTERM): send it again',
+  },
+  REDIS_FULL: {
+    status: 507,
+    when: '`POST /v1/jobs`: Redis is full (`maxmemory` reached under `noeviction`); `enqueued` says what it took',
+  },
 } as const satisfies Record<string, ApiErrorCodeInfo>;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

@@ -30,7 +30,8 @@ export function sendApiError(reply: FastifyReply, code: ApiErrorCode, message?: 
  */
 export const REDIS_UNAVAILABLE: ApiError<'REDIS_UNAVAILABLE'> = Object.freeze({
   error: 'REDIS_UNAVAILABLE',
-  message: 'Redis cannot be reached, so the request could not be completed (a POST may have been applied in part); send it again once GET /readyz answers 200: job ids make a repeat safe',
+  message:
+    'Redis cannot be reached, so the request could not be completed (a POST may have been applied in part); send it again once GET /readyz answers 200: job ids make a repeat safe',
 });
 
 /** Maps fastify's and the handlers' errors to the API's error bodies; 5xx are logged, not explained. */
@@ -53,15 +54,25 @@ export function errorAnswer(o: ErrorHandlerOptions): ErrorAnswer {
   return (err, request, reply) => {
     if (err.validation !== undefined) {
       const where = err.validationContext ?? 'request';
-      return reply.code(400).send(badRequest(err.validation.map((v) => ({ message: `${where}${v.instancePath}: ${v.message ?? 'is invalid'}` }))));
+      return reply
+        .code(400)
+        .send(badRequest(err.validation.map((v) => ({ message: `${where}${v.instancePath}: ${v.message ?? 'is invalid'}` }))));
     }
     switch (err.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return sendApiError(reply, 'BODY_TOO_LARGE', `the body is larger than ${o.bodyLimitBytes} bytes (BODY_LIMIT_BYTES); send fewer jobs per request`);
+        return sendApiError(
+          reply,
+          'BODY_TOO_LARGE',
+          `the body is larger than ${o.bodyLimitBytes} bytes (BODY_LIMIT_BYTES); send fewer jobs per request`,
+        );
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return sendApiError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json');
       case 'FST_ERR_MAX_PARAM_LENGTH':
-        return sendApiError(reply, 'URL_TOO_LONG', 'a parameter of the URL path is longer than 100 characters; no route takes one that long');
+        return sendApiError(
+          reply,
+          'URL_TOO_LONG',
+          'a parameter of the URL path is longer than 100 characters; no route takes one that long',
+        );
       case 'FST_ERR_NOT_FOUND':
         return answerNotFound(request, reply);
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -69,9 +80,13 @@ export function errorAnswer(o: ErrorHandlerOptions): ErrorAnswer {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
         return reply.code(400).send(badRequest([{ message: 'the body is not valid JSON; send a JSON object' }]));
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        return reply.code(400).send(badRequest([{ message: 'the body is not as long as its Content-Length header says; send it again whole' }]));
+        return reply
+          .code(400)
+          .send(badRequest([{ message: 'the body is not as long as its Content-Length header says; send it again whole' }]));
       case 'FST_ERR_BAD_URL':
-        return reply.code(400).send(badRequest([{ message: 'the URL path is not valid percent-encoding; encode it with encodeURIComponent' }]));
+        return reply
+          .code(400)
+          .send(badRequest([{ message: 'the URL path is not valid percent-encoding; encode it with encodeURIComponent' }]));
       default:
         break;
     }
@@ -79,7 +94,10 @@ export function errorAnswer(o: ErrorHandlerOptions): ErrorAnswer {
     if (unreachable !== null) {
       // A connection that swallows commands stays open until TCP gives up (hours): make a new one.
       if (unreachable === 'timeout') o.dropRedisConnection();
-      o.logger.warn({ err: { message: err.message }, method: request.method, url: request.routeOptions.url }, 'request refused: Redis cannot be reached');
+      o.logger.warn(
+        { err: { message: err.message }, method: request.method, url: request.routeOptions.url },
+        'request refused: Redis cannot be reached',
+      );
       return reply.code(statusOf('REDIS_UNAVAILABLE')).header('Retry-After', '5').send(REDIS_UNAVAILABLE);
     }
     // A client error not mapped above (a body cut off mid-way, a code of a newer fastify): its
@@ -112,6 +130,10 @@ export function refuseWhileClosing(app: FastifyInstance): void {
   });
   app.addHook('onRequest', (_request, reply, done) => {
     if (!closing) return done();
-    void sendApiError(reply.header('Connection', 'close'), 'SHUTTING_DOWN', 'the server is shutting down; send the request again in a moment (another instance, or this one restarted, will take it)');
+    void sendApiError(
+      reply.header('Connection', 'close'),
+      'SHUTTING_DOWN',
+      'the server is shutting down; send the request again in a moment (another instance, or this one restarted, will take it)',
+    );
   });
 }

@@ -60,7 +60,11 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   const log = logger.child({ component: 'http' }, { serializers: { req: serializeRequest, err: serializeError } });
   // Typed as fastify's logger, so the instance is a plain FastifyInstance for the route modules.
   const loggerInstance: FastifyBaseLogger = log;
-  const answerError = errorAnswer({ bodyLimitBytes: http.bodyLimitBytes, logger: log, dropRedisConnection: () => q.redis.disconnect(true) });
+  const answerError = errorAnswer({
+    bodyLimitBytes: http.bodyLimitBytes,
+    logger: log,
+    dropRedisConnection: () => q.redis.disconnect(true),
+  });
   const app = fastify({
     loggerInstance,
     bodyLimit: http.bodyLimitBytes,
@@ -111,7 +115,12 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     api.removeContentTypeParser('text/plain');
     registerJobsRoutes(
       api,
-      { jobs: q.jobs, maxRobotsPerCall: q.config.maxRobotsPerCall, maxRobotsPerLine: q.config.maxRobotsPerLine, jobOptions: seedJobOptions(q.config) },
+      {
+        jobs: q.jobs,
+        maxRobotsPerCall: q.config.maxRobotsPerCall,
+        maxRobotsPerLine: q.config.maxRobotsPerLine,
+        jobOptions: seedJobOptions(q.config),
+      },
       new IdempotencyStore(q.redis, q.config.keyPrefix, { keysPerToken: http.idempotencyKeysPerToken }),
       http.idempotencyKeysPerToken,
     );

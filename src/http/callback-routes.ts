@@ -19,7 +19,11 @@ export const CALLBACK_UNAUTHORIZED = Object.freeze({ ActionStatus: 'FAIL', Error
  * second callback stamped with the same second (the Sign cannot tell them apart). A 401 like a
  * failed check, so that a genuine one shows in Tencent's list of failed callbacks.
  */
-export const CALLBACK_REPLAYED = Object.freeze({ ActionStatus: 'FAIL', ErrorCode: 1, ErrorInfo: 'callback refused: its Sign and RequestTime were already used' });
+export const CALLBACK_REPLAYED = Object.freeze({
+  ActionStatus: 'FAIL',
+  ErrorCode: 1,
+  ErrorInfo: 'callback refused: its Sign and RequestTime were already used',
+});
 
 const QUERY_PARAM = { type: 'string' } as const;
 
@@ -80,21 +84,31 @@ export async function registerCallbackRoutes(app: FastifyInstance, deps: Callbac
         switch (decision.kind) {
           case 'unauthorized':
             if (decision.check === 'no-token') {
-              log.warn({ clientIp: request.ip }, 'callback refused: CALLBACK_TOKEN is not set (set the console\'s webhook token in it, or CALLBACK_AUTH=none on a private network)');
+              log.warn(
+                { clientIp: request.ip },
+                "callback refused: CALLBACK_TOKEN is not set (set the console's webhook token in it, or CALLBACK_AUTH=none on a private network)",
+              );
             } else {
-              log.warn({ check: decision.check, clientIp: request.ip }, 'callback refused: authentication failed (check CALLBACK_TOKEN and the clock)');
+              log.warn(
+                { check: decision.check, clientIp: request.ip },
+                'callback refused: authentication failed (check CALLBACK_TOKEN and the clock)',
+              );
             }
             return reply.code(401).send(CALLBACK_UNAUTHORIZED);
           case 'ignored': {
             const fields = { command: decision.command, reason: decision.reason, groupId: decision.groupId };
-            if (decision.reason === 'SdkAppid is not ours') log.warn({ ...fields, sdkAppId: request.query['SdkAppid'] }, 'callback ignored');
+            if (decision.reason === 'SdkAppid is not ours')
+              log.warn({ ...fields, sdkAppId: request.query['SdkAppid'] }, 'callback ignored');
             else log.debug(fields, 'callback ignored');
             return reply.send(CALLBACK_OK);
           }
           case 'seed': {
             const { groupId, groupName, robots } = decision;
             if (deps.settings.token !== null && !(await firstUse(deps, request.query, log))) {
-              log.warn({ groupId, clientIp: request.ip }, 'callback refused: its Sign and RequestTime were already used (a replay, or a second callback in the same second)');
+              log.warn(
+                { groupId, clientIp: request.ip },
+                'callback refused: its Sign and RequestTime were already used (a replay, or a second callback in the same second)',
+              );
               return reply.code(401).send(CALLBACK_REPLAYED);
             }
             log.info({ groupId, groupName, robots: robots.length }, 'new live room announced; enqueueing its robots after the answer');
@@ -118,7 +132,10 @@ async function firstUse(deps: CallbackRouteDeps, query: Readonly<Record<string, 
   try {
     return await deps.replayGuard.firstUse(query['Sign'] ?? '', query['RequestTime'] ?? '');
   } catch (err) {
-    log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'could not record the callback Sign; accepting it without the replay check');
+    log.warn(
+      { err: { message: err instanceof Error ? err.message : String(err) } },
+      'could not record the callback Sign; accepting it without the replay check',
+    );
     return true;
   }
 }

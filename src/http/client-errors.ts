@@ -31,9 +31,15 @@ export function clientErrorAnswer(logger: Logger): (err: ConnectionError, socket
 function answerOf(err: ConnectionError): [number, unknown] {
   switch (err.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return [statusOf('REQUEST_TIMEOUT'), { error: 'REQUEST_TIMEOUT', message: 'the request did not arrive in full in time; send it again' } satisfies ApiError];
+      return [
+        statusOf('REQUEST_TIMEOUT'),
+        { error: 'REQUEST_TIMEOUT', message: 'the request did not arrive in full in time; send it again' } satisfies ApiError,
+      ];
     case 'HPE_HEADER_OVERFLOW':
-      return [statusOf('HEADERS_TOO_LARGE'), { error: 'HEADERS_TOO_LARGE', message: 'the request headers are too large; send fewer or shorter headers' } satisfies ApiError];
+      return [
+        statusOf('HEADERS_TOO_LARGE'),
+        { error: 'HEADERS_TOO_LARGE', message: 'the request headers are too large; send fewer or shorter headers' } satisfies ApiError,
+      ];
     default:
       return [400, badRequest([{ message: `the request is not valid HTTP/1.1 (${err.message})` }])];
   }

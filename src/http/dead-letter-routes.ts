@@ -18,7 +18,7 @@ interface ReplayBody {
 const CODE_PARAM = {
   type: 'string',
   pattern: '^(\\d{1,6}|none)$',
-  description: "Only entries of this Tencent ErrorCode; `none` for failures without one (HTTP status, network).",
+  description: 'Only entries of this Tencent ErrorCode; `none` for failures without one (HTTP status, network).',
 } as const;
 
 /** GET /v1/dead-letters (paged, by code) and POST /v1/dead-letters/replay. */
@@ -76,7 +76,11 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deadLetters: Dead
           type: 'object',
           additionalProperties: false,
           properties: {
-            code: { type: ['integer', 'null'], minimum: 0, description: 'Only this ErrorCode; null for failures without one; absent for all.' },
+            code: {
+              type: ['integer', 'null'],
+              minimum: 0,
+              description: 'Only this ErrorCode; null for failures without one; absent for all.',
+            },
           },
         },
         response: {

@@ -86,7 +86,12 @@ export class IdempotencyStore {
 
   /** Stores the response of a claimed key for IDEMPOTENCY_TTL_SECONDS. */
   async complete(token: string, key: string, fingerprint: string, response: StoredResponse): Promise<void> {
-    await this.#redis.set(this.#key(token, key), JSON.stringify({ fingerprint, response } satisfies ClaimRecord), 'EX', IDEMPOTENCY_TTL_SECONDS);
+    await this.#redis.set(
+      this.#key(token, key),
+      JSON.stringify({ fingerprint, response } satisfies ClaimRecord),
+      'EX',
+      IDEMPOTENCY_TTL_SECONDS,
+    );
   }
 
   /** Gives a claimed key up (the work failed): a retry with it does the work again, and the key does not count. */

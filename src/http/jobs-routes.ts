@@ -51,7 +51,12 @@ export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, i
             description:
               '`accepted`: items enqueued; `added`: jobs that were new work (a job still waiting or running is left as it is); `superseded`: of those, jobs that replaced a dead letter; `jobIds`: one per job (an item with more robots than one call takes becomes several).',
             required: ['accepted', 'added', 'superseded', 'jobIds'],
-            properties: { accepted: { type: 'integer' }, added: { type: 'integer' }, superseded: { type: 'integer' }, jobIds: { type: 'array', items: { type: 'string' } } },
+            properties: {
+              accepted: { type: 'integer' },
+              added: { type: 'integer' },
+              superseded: { type: 'integer' },
+              jobIds: { type: 'array', items: { type: 'string' } },
+            },
           },
           400: PROBLEMS_BODY,
           401: UNAUTHORIZED,
@@ -76,9 +81,16 @@ export function registerJobsRoutes(app: FastifyInstance, deps: AcceptJobsDeps, i
       const claim = await idempotency.claim(token, key, fingerprint);
       switch (claim.kind) {
         case 'replay':
-          return reply.code(claim.response.statusCode).header('Idempotent-Replayed', 'true').send(replayedBody(claim.response, request.body.jobs, deps));
+          return reply
+            .code(claim.response.statusCode)
+            .header('Idempotent-Replayed', 'true')
+            .send(replayedBody(claim.response, request.body.jobs, deps));
         case 'mismatch':
-          return sendApiError(reply, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different body in the last 24 hours; use a new key for a new request');
+          return sendApiError(
+            reply,
+            'IDEMPOTENCY_KEY_REUSED',
+            'this Idempotency-Key was used with a different body in the last 24 hours; use a new key for a new request',
+          );
         case 'in-progress':
           return sendApiError(reply, 'IDEMPOTENCY_KEY_IN_USE', 'a request with this Idempotency-Key is being processed; retry in a moment');
         case 'limit':

@@ -6,7 +6,17 @@ import { stdSerializers } from 'pino';
  * Tencent send that hold no secret. Any other parameter is cut whole, name and value, since a
  * careless client may put a token anywhere (`?token=…`, `?api_key=…`, `?<token>`).
  */
-const LOGGED_QUERY_PARAMS: ReadonlySet<string> = new Set(['SdkAppid', 'CallbackCommand', 'contenttype', 'ClientIP', 'OptPlatform', 'RequestTime', 'code', 'offset', 'limit']);
+const LOGGED_QUERY_PARAMS: ReadonlySet<string> = new Set([
+  'SdkAppid',
+  'CallbackCommand',
+  'contenttype',
+  'ClientIP',
+  'OptPlatform',
+  'RequestTime',
+  'code',
+  'offset',
+  'limit',
+]);
 
 const REDACTED = '[redacted]';
 

@@ -161,8 +161,7 @@ function lineInterpreter(settings: Settings): (raw: RawLine) => ParsedLine | und
     }
     const text = raw.bytes.toString('utf8');
     if (!NOT_BLANK.test(text)) return undefined;
-    const result: LineParseResult =
-      settings.format === 'csv' ? parseCsvLine(text, { firstLine }) : parseJsonlLine(text);
+    const result: LineParseResult = settings.format === 'csv' ? parseCsvLine(text, { firstLine }) : parseJsonlLine(text);
     firstLine = false;
     if (result.kind === 'header') return undefined;
     if (result.kind === 'problem') return { lineNumber, ok: false, problems: [result.problem] };
@@ -170,5 +169,5 @@ function lineInterpreter(settings: Settings): (raw: RawLine) => ParsedLine | und
     return validation.ok
       ? { lineNumber, ok: true, request: validation.request, duplicatesRemoved: validation.duplicatesRemoved }
       : { lineNumber, ok: false, problems: validation.problems };
-  }
+  };
 }

@@ -15,7 +15,11 @@ export interface BottleneckDatastore {
   readonly clients: Record<string, never>;
   readonly clientId: string;
   __submit__(queueLength: number, weight: number): Promise<{ reachedHWM: boolean; blocked: boolean; strategy: number }>;
-  __register__(index: string, weight: number, expiration: number | null): Promise<{ success: boolean; wait?: number; reservoir?: number | null }>;
+  __register__(
+    index: string,
+    weight: number,
+    expiration: number | null,
+  ): Promise<{ success: boolean; wait?: number; reservoir?: number | null }>;
   __free__(index: string, weight: number): Promise<{ running: number }>;
   __disconnect__(flush: boolean): Promise<void>;
   __running__(): Promise<number>;

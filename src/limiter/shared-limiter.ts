@@ -111,7 +111,10 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
     for (const t of waiting) {
       if (now - t.since < stallAfterMs) continue;
       const { bookingErrors } = store.stats();
-      log.error({ waitedMs: Math.round(now - t.since), waitingCalls: waiting.size, bookingErrors }, 'LIMITER STALLED: calls got no slot; their jobs go back to the queue without using an attempt');
+      log.error(
+        { waitedMs: Math.round(now - t.since), waitingCalls: waiting.size, bookingErrors },
+        'LIMITER STALLED: calls got no slot; their jobs go back to the queue without using an attempt',
+      );
       releaseAll(`no call slot for ${stallAfterMs} ms (the shared limiter cannot book in Redis)`);
       break;
     }
@@ -157,7 +160,10 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
       ledger.refused().then(
         (reply) => {
           store.observe(reply);
-          log.info({ ratePerSecond: Number(reply.ratePerSecond.toFixed(1)), ceilingPerSecond: reply.ceilingPerSecond }, 'Tencent refused a call for rate: the fleet slows down');
+          log.info(
+            { ratePerSecond: Number(reply.ratePerSecond.toFixed(1)), ceilingPerSecond: reply.ceilingPerSecond },
+            'Tencent refused a call for rate: the fleet slows down',
+          );
         },
         (err: unknown) => log.warn({ reason: describeRedisFailure(err) }, 'could not slow the fleet down; the next refusal tries again'),
       );

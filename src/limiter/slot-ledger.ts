@@ -52,7 +52,12 @@ export interface LedgerState {
   readonly ceilingSource: 'operator' | 'workers' | 'caller';
 }
 
-type LedgerCommand = (stateKey: string, ceilingKey: string, bookersKey: string, ...args: Array<string | number>) => Promise<[string, string, string, number, string, string, string, string, number]>;
+type LedgerCommand = (
+  stateKey: string,
+  ceilingKey: string,
+  bookersKey: string,
+  ...args: Array<string | number>
+) => Promise<[string, string, string, number, string, string, string, string, number]>;
 
 const COMMAND = 'robotSeederSlotLedger';
 
@@ -107,11 +112,20 @@ export class SlotLedger {
 
   async read(): Promise<LedgerState> {
     const reply = await this.#run(this.#stateKey, this.#ceilingKey, this.#bookersKey, ...this.#args('read', 0));
-    return { ratePerSecond: reply[4] === '' ? null : Number(reply[4]), ceilingPerSecond: Number(reply[5]), ceilingSource: reply[7] as LedgerState['ceilingSource'] };
+    return {
+      ratePerSecond: reply[4] === '' ? null : Number(reply[4]),
+      ceilingPerSecond: Number(reply[5]),
+      ceilingSource: reply[7] as LedgerState['ceilingSource'],
+    };
   }
 
   async #call(op: 'book' | 'refused' | 'set', arg: number): Promise<LedgerReply> {
-    const [now, start, spacing, granted, rate, ceiling, epoch, healed, bookers] = await this.#run(this.#stateKey, this.#ceilingKey, this.#bookersKey, ...this.#args(op, arg));
+    const [now, start, spacing, granted, rate, ceiling, epoch, healed, bookers] = await this.#run(
+      this.#stateKey,
+      this.#ceilingKey,
+      this.#bookersKey,
+      ...this.#args(op, arg),
+    );
     return {
       redisNowMs: Number(now) / 1000,
       startMs: Number(start) / 1000,

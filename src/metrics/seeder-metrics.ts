@@ -84,7 +84,12 @@ export function createSeederMetrics(o: SeederMetricsOptions): SeederMetrics {
     help: 'The shared circuit breaker in front of the Tencent API: 1 open (calls held, probing), 0 closed; NaN when Redis cannot be read',
     registers: [registry],
     async collect() {
-      this.set(await o.breakerState().then((s) => (s === 'open' ? 1 : 0), () => NaN));
+      this.set(
+        await o.breakerState().then(
+          (s) => (s === 'open' ? 1 : 0),
+          () => NaN,
+        ),
+      );
     },
   });
 
@@ -93,7 +98,12 @@ export function createSeederMetrics(o: SeederMetricsOptions): SeederMetrics {
     help: "1 while the whole fleet holds its calls because Tencent refused the app's account (a wrong key, an expired package; `robot-seeder status` says why), 0 otherwise; NaN when Redis cannot be read",
     registers: [registry],
     async collect() {
-      this.set(await o.accountPaused().then((p) => (p ? 1 : 0), () => NaN));
+      this.set(
+        await o.accountPaused().then(
+          (p) => (p ? 1 : 0),
+          () => NaN,
+        ),
+      );
     },
   });
 
@@ -138,10 +148,38 @@ export function createSeederMetrics(o: SeederMetricsOptions): SeederMetrics {
 
 /** This process's part in the shared limiter: counters that follow its running totals. */
 function registerLimiterMetrics(registry: Registry, read: () => LimiterStats | null): void {
-  followTotals(registry, 'robot_seeder_limiter_recoveries_total', 'Times this process found the shared limiter state gone from Redis (keys lost, unreadable, clock stepped) and recreated it', 'reason', (s) => s.recoveries, read);
-  followTotals(registry, 'robot_seeder_limiter_booking_errors_total', 'Slot bookings in Redis that failed (Redis away, full, or refusing the script); calls waited, no attempt was used', null, (s) => ({ '': s.bookingErrors }), read);
-  followTotals(registry, 'robot_seeder_limiter_slots_total', 'Call slots this process booked, and of those how many came too late to use (booked again instead of sent late)', 'fate', (s) => ({ booked: s.booked, stale: s.stale }), read);
-  followTotals(registry, 'robot_seeder_limiter_sends_total', 'Calls sent at their slot, by how late they left after it (at most 1, 2, 5 or 10 ms)', 'late_ms', (s) => s.lateness, read);
+  followTotals(
+    registry,
+    'robot_seeder_limiter_recoveries_total',
+    'Times this process found the shared limiter state gone from Redis (keys lost, unreadable, clock stepped) and recreated it',
+    'reason',
+    (s) => s.recoveries,
+    read,
+  );
+  followTotals(
+    registry,
+    'robot_seeder_limiter_booking_errors_total',
+    'Slot bookings in Redis that failed (Redis away, full, or refusing the script); calls waited, no attempt was used',
+    null,
+    (s) => ({ '': s.bookingErrors }),
+    read,
+  );
+  followTotals(
+    registry,
+    'robot_seeder_limiter_slots_total',
+    'Call slots this process booked, and of those how many came too late to use (booked again instead of sent late)',
+    'fate',
+    (s) => ({ booked: s.booked, stale: s.stale }),
+    read,
+  );
+  followTotals(
+    registry,
+    'robot_seeder_limiter_sends_total',
+    'Calls sent at their slot, by how late they left after it (at most 1, 2, 5 or 10 ms)',
+    'late_ms',
+    (s) => s.lateness,
+    read,
+  );
 }
 
 /** A counter whose value is a running total kept elsewhere (read at scrape time). */

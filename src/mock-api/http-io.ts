@@ -5,10 +5,7 @@ import { gatewayHtml, tencentBody, type MockAnswer } from './mock-answer.js';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Reads the whole body, keeping at most `maxBytes` of it (the rest is drained so keep-alive still works). */
-export async function readBody(
-  req: IncomingMessage,
-  maxBytes: number,
-): Promise<{ readonly text: string; readonly tooLarge: boolean }> {
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<{ readonly text: string; readonly tooLarge: boolean }> {
   const chunks: Buffer[] = [];
   let sizeBytes = 0;
   // Without setEncoding() a request yields Buffers.

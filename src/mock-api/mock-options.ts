@@ -75,12 +75,7 @@ export function resolveMockOptions(options: MockTencentApiOptions): ResolvedMock
     latencyMs.max,
   );
   expect(isNonNegative(resolved.slowAnswerMs), 'slowAnswerMs', 'a finite number >= 0', resolved.slowAnswerMs);
-  expect(
-    isPositiveInt(resolved.maxAccountsPerCall),
-    'maxAccountsPerCall',
-    'a positive integer',
-    resolved.maxAccountsPerCall,
-  );
+  expect(isPositiveInt(resolved.maxAccountsPerCall), 'maxAccountsPerCall', 'a positive integer', resolved.maxAccountsPerCall);
   expect(
     Number.isInteger(resolved.port) && resolved.port >= 0 && resolved.port <= 65535,
     'port',

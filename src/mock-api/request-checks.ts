@@ -13,7 +13,12 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
  * the app, the request format, then who is calling. Returns the failure answer, or null when
  * all is well.
  */
-export function checkCallQuery(query: URLSearchParams, options: ResolvedMockOptions, sigs: VerifiedSigs, nowSeconds: number): MockAnswer | null {
+export function checkCallQuery(
+  query: URLSearchParams,
+  options: ResolvedMockOptions,
+  sigs: VerifiedSigs,
+  nowSeconds: number,
+): MockAnswer | null {
   const sdkAppId = query.get('sdkappid');
   if (sdkAppId === null || sdkAppId === '') {
     return failAnswer(MOCK_CODES.sdkAppIdMissing, 'The REST API needs the sdkappid URL parameter.');
@@ -51,7 +56,13 @@ export function checkCallQuery(query: URLSearchParams, options: ResolvedMockOpti
   return null;
 }
 
-function checkSig(userSig: string, identifier: string, options: ResolvedMockOptions, sigs: VerifiedSigs, nowSeconds: number): MockAnswer | null {
+function checkSig(
+  userSig: string,
+  identifier: string,
+  options: ResolvedMockOptions,
+  sigs: VerifiedSigs,
+  nowSeconds: number,
+): MockAnswer | null {
   const known = sigs.expiresAt(userSig, identifier);
   if (known !== undefined) return known > nowSeconds ? null : failAnswer(MOCK_CODES.userSigExpired, 'UserSig expired. Make a new one.');
   const check = checkUserSig(userSig, {
@@ -74,7 +85,7 @@ function checkSig(userSig: string, identifier: string, options: ResolvedMockOpti
     case 'bad-signature':
       return failAnswer(
         MOCK_CODES.userSigBadSignature,
-        'UserSig verification failed: it was probably made with another SDKAppID\'s secret key.',
+        "UserSig verification failed: it was probably made with another SDKAppID's secret key.",
       );
     case 'expired':
       return failAnswer(MOCK_CODES.userSigExpired, 'UserSig expired. Make a new one.');

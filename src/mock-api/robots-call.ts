@@ -42,7 +42,9 @@ export function decideRobotsCall(req: RobotsCallRequest, deps: RobotsCallDeps, n
   }
   const command = ROBOTS_PATH.exec(pathname)?.[1];
   if (command !== 'add_robots' && command !== 'del_robots') {
-    return plain(failAnswer(MOCK_CODES.unknownCommand, `Invalid request command: ${pathname} (the mock serves add_robots and del_robots).`));
+    return plain(
+      failAnswer(MOCK_CODES.unknownCommand, `Invalid request command: ${pathname} (the mock serves add_robots and del_robots).`),
+    );
   }
   if (req.method !== 'POST') {
     return plain(failAnswer(MOCK_CODES.urlMalformed, `REST APIs accept POST only, got ${req.method}.`));

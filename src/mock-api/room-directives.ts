@@ -14,9 +14,7 @@ export type FaultAction =
  * hands over to the next step; a step without `times` acts on every call from then on.
  * `max-accounts` is not a step but a standing rule: more accounts than that in one call get 10005.
  */
-export type ScriptStep =
-  | (FaultAction & { readonly times?: number })
-  | { readonly kind: 'max-accounts'; readonly maxAccounts: number };
+export type ScriptStep = (FaultAction & { readonly times?: number }) | { readonly kind: 'max-accounts'; readonly maxAccounts: number };
 
 const CODE_DIRECTIVE = /^(\d+)(?:x(\d+))?$/;
 const NAMED_DIRECTIVE = /^(reset|slow)(?:x(\d+))?$/;

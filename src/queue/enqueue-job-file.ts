@@ -77,7 +77,12 @@ export async function enqueueJobFile(sink: JobSink, o: EnqueueJobFileOptions): P
   try {
     o.onRead?.(tally, true);
     if (tally.invalid > 0 && !o.skipInvalid) {
-      throw invalidLinesError(o.file, tally, 'nothing was enqueued', 'fix these lines and run again, or pass --skip-invalid to enqueue the valid lines and list the rest');
+      throw invalidLinesError(
+        o.file,
+        tally,
+        'nothing was enqueued',
+        'fix these lines and run again, or pass --skip-invalid to enqueue the valid lines and list the rest',
+      );
     }
     written = await writeJobs(sink, intake.records.drain(), {
       jobOptions: o.jobOptions,
@@ -121,10 +126,14 @@ function stoppedError(label: string, written: EnqueueProgress, tally: IntakeTall
     if (written.jobs > 0) err.message += `; enqueueing stopped after ${written.requests} lines (${inRedis})`;
     return err;
   }
-  return new SeederError('REDIS_UNAVAILABLE', `enqueueing ${label} stopped after ${written.requests} lines (${inRedis}): ${describeRedisFailure(err)}`, {
-    hint: isRedisFull(err) ? `free memory in Redis or raise its maxmemory, then ${RUN_AGAIN}` : `once Redis answers again, ${RUN_AGAIN}`,
-    cause: err,
-  });
+  return new SeederError(
+    'REDIS_UNAVAILABLE',
+    `enqueueing ${label} stopped after ${written.requests} lines (${inRedis}): ${describeRedisFailure(err)}`,
+    {
+      hint: isRedisFull(err) ? `free memory in Redis or raise its maxmemory, then ${RUN_AGAIN}` : `once Redis answers again, ${RUN_AGAIN}`,
+      cause: err,
+    },
+  );
 }
 
 function interrupted(message: string, cause: unknown): SeederError {

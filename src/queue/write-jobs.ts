@@ -85,7 +85,12 @@ export async function writeJobs(
       .addBulk(jobs)
       .then(
         (r) => {
-          done = { requests: done.requests + requests, jobs: done.jobs + jobs.length, added: done.added + r.added, superseded: done.superseded + r.superseded };
+          done = {
+            requests: done.requests + requests,
+            jobs: done.jobs + jobs.length,
+            added: done.added + r.added,
+            superseded: done.superseded + r.superseded,
+          };
           o.onProgress?.(done);
         },
         (err: unknown) => {

@@ -36,7 +36,13 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
 const SERVICE_PATH = '/v4/group_open_avchatroom_http_svc';
 const COMMANDS: ReadonlySet<string> = new Set<RobotCommand>(['add_robots', 'del_robots']);
 const UINT32_RANGE = 4_294_967_296;
-const UNKNOWN_COMMAND: ClassifiedOutcome = { kind: 'permanent', errorCode: null, errorInfo: 'client: unknown robot command', httpStatus: null, requestId: null };
+const UNKNOWN_COMMAND: ClassifiedOutcome = {
+  kind: 'permanent',
+  errorCode: null,
+  errorInfo: 'client: unknown robot command',
+  httpStatus: null,
+  requestId: null,
+};
 
 /** A robots API client on one keep-alive pool. `send` never throws for API, HTTP or network failures. */
 export function createTencentClient(options: TencentClientOptions): RobotsClient {
@@ -56,7 +62,12 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
   let closing: Promise<void> | undefined;
 
   /** The request, all made before the call's slot comes; null for a command this client does not send. */
-  function requestOptions(command: RobotCommand, groupId: string, robots: readonly string[], sig: string): Dispatcher.RequestOptions | null {
+  function requestOptions(
+    command: RobotCommand,
+    groupId: string,
+    robots: readonly string[],
+    sig: string,
+  ): Dispatcher.RequestOptions | null {
     // Job data is untyped at run time: never let it steer the request path.
     if (!COMMANDS.has(command)) return null;
     return {

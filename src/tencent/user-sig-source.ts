@@ -71,13 +71,7 @@ export function createStaticUserSigSource(userSig: string): UserSigSource {
   };
 }
 
-function checkOptions(
-  sdkAppId: number,
-  secretKey: string,
-  identifier: string,
-  ttlSeconds: number,
-  renewBeforeSeconds: number,
-): void {
+function checkOptions(sdkAppId: number, secretKey: string, identifier: string, ttlSeconds: number, renewBeforeSeconds: number): void {
   // Messages name the option and describe the bad value without quoting it: one of them is a secret.
   const problems: string[] = [];
   if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) {

@@ -24,10 +24,7 @@ export interface UserSigParams {
 /** `TLS.sig`: base64 HMAC-SHA256 keyed by the console secret key as UTF-8 text (not hex-decoded). */
 export function computeSig(p: UserSigParams): string {
   const text =
-    `TLS.identifier:${p.identifier}\n` +
-    `TLS.sdkappid:${p.sdkAppId}\n` +
-    `TLS.time:${p.timeSeconds}\n` +
-    `TLS.expire:${p.expireSeconds}\n`;
+    `TLS.identifier:${p.identifier}\n` + `TLS.sdkappid:${p.sdkAppId}\n` + `TLS.time:${p.timeSeconds}\n` + `TLS.expire:${p.expireSeconds}\n`;
   return createHmac('sha256', p.secretKey).update(text, 'utf8').digest('base64');
 }
 

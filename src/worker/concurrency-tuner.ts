@@ -31,7 +31,10 @@ export function startConcurrencyTuner(o: ConcurrencyTunerOptions): { stop(): voi
     if (latency <= 0) return;
     const next = neededConcurrency(o.ratePerSecond, latency, o.min, o.max);
     if (next !== o.target.concurrency) {
-      o.logger.info({ from: o.target.concurrency, to: next, latencyMs: Math.round(latency) }, 'worker concurrency adjusted to the API latency');
+      o.logger.info(
+        { from: o.target.concurrency, to: next, latencyMs: Math.round(latency) },
+        'worker concurrency adjusted to the API latency',
+      );
       o.target.concurrency = next;
     }
   }, o.intervalMs ?? 2000);

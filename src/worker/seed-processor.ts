@@ -90,7 +90,10 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
         case 'resign':
           if (resigned || !deps.userSig.renew()) {
             // Every call would be refused alike: the key, admin or app is wrong, not this room.
-            await deps.pauseAccount(outcome, deps.userSig.renewable ? ' (again after a fresh UserSig)' : ' (TIM_USERSIG cannot be renewed: set TIM_SECRET_KEY)');
+            await deps.pauseAccount(
+              outcome,
+              deps.userSig.renewable ? ' (again after a fresh UserSig)' : ' (TIM_USERSIG cannot be renewed: set TIM_SECRET_KEY)',
+            );
             break;
           }
           resigned = true;
@@ -105,7 +108,10 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
           const refused = outcome.errorCode !== null || outcome.httpStatus !== null;
           const since = data.refusedSince ?? Date.now();
           if (refused && Date.now() - since >= deps.slowDownGiveUpMs) {
-            await fail(outcome, ` (refused for rate for ${Math.round((Date.now() - since) / 1000)} s: something else uses the app's quota)`);
+            await fail(
+              outcome,
+              ` (refused for rate for ${Math.round((Date.now() - since) / 1000)} s: something else uses the app's quota)`,
+            );
           }
           if (refused) {
             log.info({ errorCode: outcome.errorCode }, 'rate limited by Tencent; delaying the job');

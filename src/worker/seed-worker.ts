@@ -92,7 +92,8 @@ export async function startSeedWorker(o: SeedWorkerOptions, events: SeedWorkerEv
       if (r.added + r.removed > 0) log.warn(r, 'dead letters reconciled with failed jobs');
       if (o.deadLetterRetentionDays > 0) {
         const expired = await o.deadLetters.expire(new Date(Date.now() - o.deadLetterRetentionDays * DAY_MS));
-        if (expired > 0) log.info({ removed: expired, retentionDays: o.deadLetterRetentionDays }, 'dead letters past DEAD_LETTER_RETENTION_DAYS removed');
+        if (expired > 0)
+          log.info({ removed: expired, retentionDays: o.deadLetterRetentionDays }, 'dead letters past DEAD_LETTER_RETENTION_DAYS removed');
       }
     } catch (err) {
       log.error({ err }, 'dead-letter reconcile failed');

@@ -19,7 +19,10 @@ beforeAll(async () => {
   mock = await startTestMock();
   dir = await mkdtemp(join(tmpdir(), 'rs-account-'));
   file = join(dir, 'rooms.jsonl');
-  await writeFile(file, Array.from({ length: ROOMS }, (_, i) => JSON.stringify({ groupId: `room-${i}`, robots: ['bot_a', 'bot_b'] })).join('\n'));
+  await writeFile(
+    file,
+    Array.from({ length: ROOMS }, (_, i) => JSON.stringify({ groupId: `room-${i}`, robots: ['bot_a', 'bot_b'] })).join('\n'),
+  );
 });
 
 afterAll(async () => {

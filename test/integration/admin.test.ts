@@ -56,7 +56,17 @@ describe('/admin (bull-board)', () => {
     mock = await startTestMock();
     server = await startTestServer({ mockUrl: mock.url, withWorkers: true, listen: true });
     const s = server;
-    const posted = await s.app.inject({ method: 'POST', url: '/v1/jobs', headers: AUTH, payload: { jobs: [{ groupId: 'room-ok', robots: ['bot_a'] }, { groupId: 'room-gone~10010', robots: ['bot_a'] }] } });
+    const posted = await s.app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: AUTH,
+      payload: {
+        jobs: [
+          { groupId: 'room-ok', robots: ['bot_a'] },
+          { groupId: 'room-gone~10010', robots: ['bot_a'] },
+        ],
+      },
+    });
     expect(posted.statusCode).toBe(202);
     await waitFor('one completed, one dead letter', async () => {
       const st = await s.q.status();

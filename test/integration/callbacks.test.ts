@@ -92,15 +92,24 @@ describe('Tencent callbacks, end to end to the mock API', () => {
     const s = await open({ ...UNSIGNED, AUTO_SEED_ROBOTS: 'bot_a' });
     expect(await callback(s, { body: created('@TGS#public', 'Public') })).toEqual({ status: 200, body: OK });
     expect(await callback(s, { body: created('@TGS#work', 'Work') })).toEqual({ status: 200, body: OK });
-    expect(await callback(s, { command: 'Group.CallbackAfterNewMemberJoin', body: { GroupId: '@TGS#x', Type: 'AVChatRoom' } })).toEqual({ status: 200, body: OK });
-    expect(await callback(s, { command: 'State.StateChange', body: { Info: { Action: 'Login', To_Account: 'u1' } } })).toEqual({ status: 200, body: OK });
+    expect(await callback(s, { command: 'Group.CallbackAfterNewMemberJoin', body: { GroupId: '@TGS#x', Type: 'AVChatRoom' } })).toEqual({
+      status: 200,
+      body: OK,
+    });
+    expect(await callback(s, { command: 'State.StateChange', body: { Info: { Action: 'Login', To_Account: 'u1' } } })).toEqual({
+      status: 200,
+      body: OK,
+    });
     await expectNothingEnqueued(s);
   });
 
   it('ignores a callback for another SdkAppid, and one whose body is not JSON', async () => {
     const s = await open({ ...UNSIGNED, AUTO_SEED_ROBOTS: 'bot_a' });
     expect(await callback(s, { sdkAppId: 1400999999, body: created('@TGS#other') })).toEqual({ status: 200, body: OK });
-    const garbled = await fetch(`${s.url}/v1/callbacks/tencent?SdkAppid=${TEST_SDKAPPID}&CallbackCommand=Group.CallbackAfterCreateGroup`, { method: 'POST', body: '<xml/>' });
+    const garbled = await fetch(`${s.url}/v1/callbacks/tencent?SdkAppid=${TEST_SDKAPPID}&CallbackCommand=Group.CallbackAfterCreateGroup`, {
+      method: 'POST',
+      body: '<xml/>',
+    });
     expect(garbled.status).toBe(200);
     expect(await garbled.json()).toEqual(OK);
     await expectNothingEnqueued(s);
@@ -112,9 +121,13 @@ describe('Tencent callbacks, end to end to the mock API', () => {
     const refused = REFUSED;
     expect(await callback(s, { body: created('@TGS#nosign') })).toEqual(refused);
     expect(await callback(s, { body: created('@TGS#badsign'), auth: { token: 'another-token' } })).toEqual(refused);
-    expect(await callback(s, { body: created('@TGS#forged'), auth: { sign: 'f'.repeat(64), requestTime: Math.floor(Date.now() / 1000) } })).toEqual(refused);
+    expect(
+      await callback(s, { body: created('@TGS#forged'), auth: { sign: 'f'.repeat(64), requestTime: Math.floor(Date.now() / 1000) } }),
+    ).toEqual(refused);
     // A genuine Sign replayed later than a minute is refused too.
-    expect(await callback(s, { body: created('@TGS#stale'), auth: { token, requestTime: Math.floor(Date.now() / 1000) - 120 } })).toEqual(refused);
+    expect(await callback(s, { body: created('@TGS#stale'), auth: { token, requestTime: Math.floor(Date.now() / 1000) - 120 } })).toEqual(
+      refused,
+    );
     await expectNothingEnqueued(s);
     expect(await callback(s, { body: created('@TGS#signed'), auth: { token } })).toEqual({ status: 200, body: OK });
     await waitFor('robots in the signed room', () => mock.robotsIn('@TGS#signed').length === 1);
@@ -127,14 +140,20 @@ describe('Tencent callbacks, end to end to the mock API', () => {
     const sign = callbackSign(token, String(requestTime));
     expect(await callback(s, { body: created('@TGS#genuine'), auth: { sign, requestTime } })).toEqual({ status: 200, body: OK });
     await waitFor('robots in the genuine room', () => mock.robotsIn('@TGS#genuine').length === 1);
-    const replayed = { status: 401, body: { ActionStatus: 'FAIL', ErrorCode: 1, ErrorInfo: 'callback refused: its Sign and RequestTime were already used' } };
+    const replayed = {
+      status: 401,
+      body: { ActionStatus: 'FAIL', ErrorCode: 1, ErrorInfo: 'callback refused: its Sign and RequestTime were already used' },
+    };
     expect(await callback(s, { body: created('@TGS#replayed'), auth: { sign, requestTime } })).toEqual(replayed);
     // The Sign is compared without regard to case: upper case is the same Sign, not a new one.
     expect(await callback(s, { body: created('@TGS#upper'), auth: { sign: sign.toUpperCase(), requestTime } })).toEqual(replayed);
     await sleep(300);
     expect(mock.robotsIn('@TGS#replayed')).toEqual([]);
     expect(mock.robotsIn('@TGS#upper')).toEqual([]);
-    const refusals = s.logs().split('\n').filter((l) => l.includes('already used'));
+    const refusals = s
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes('already used'));
     expect(refusals).toHaveLength(2);
     expect(refusals[0]).toContain('@TGS#replayed');
     expect(s.logs()).not.toContain(sign);

@@ -51,8 +51,23 @@ async function cliJson<T>(...args: string[]): Promise<T> {
   return JSON.parse(r.stdout.trim()) as T;
 }
 
-interface RunJson { runId: string; kind: string; firedAt: string; jobs: number; seeded: number; deadLettered: number; robots: number }
-interface CampaignJson { name: string; state: string; runs: number; rooms: number; nextRunAt: string | null; paused: boolean }
+interface RunJson {
+  runId: string;
+  kind: string;
+  firedAt: string;
+  jobs: number;
+  seeded: number;
+  deadLettered: number;
+  robots: number;
+}
+interface CampaignJson {
+  name: string;
+  state: string;
+  runs: number;
+  rooms: number;
+  nextRunAt: string | null;
+  paused: boolean;
+}
 
 const seededRooms = (groupIds: readonly string[]): boolean => groupIds.every((g) => mock.robotsIn(g).length === ROBOTS.length);
 const emptyRooms = (groupIds: readonly string[]): boolean => groupIds.every((g) => mock.robotsIn(g).length === 0);
@@ -158,7 +173,9 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     expect((await cliJson<CampaignJson[]>('list'))[0]).toMatchObject({ name: 'finale', state: 'ended', nextRunAt: null });
     expect(await parts.queue.getJobSchedulers()).toEqual([]);
     // Declared again as it was (a later `sync`), it stays ended rather than seeding again.
-    expect((await cliJson<{ outcome: string }>('add', 'finale', '--file', file, '--every', '1h', '--remove-at', removeAt, '--replace')).outcome).toBe('unchanged');
+    expect(
+      (await cliJson<{ outcome: string }>('add', 'finale', '--file', file, '--every', '1h', '--remove-at', removeAt, '--replace')).outcome,
+    ).toBe('unchanged');
     const resume = await cli('resume', 'finale');
     expect(resume.code).toBe(2);
     expect(resume.stderr).toContain('ended');
@@ -193,7 +210,7 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     expect(c).toMatchObject({ state: 'done', runs: 1, nextRunAt: null });
   });
 
-  it('a run that fires while the previous run\'s jobs are pending adds no job twice', async () => {
+  it("a run that fires while the previous run's jobs are pending adds no job twice", async () => {
     const rooms = roomsOf('dedupe', 3);
     expect((await cli('add', 'dedupe', '--file', await roomsFile('dedupe.jsonl', rooms), '--every', '1s')).code).toBe(0);
     await startWorkers({ seed: false });
@@ -243,12 +260,24 @@ describe('campaign CLI errors', () => {
 
   it.each([
     ['no schedule', ['add', 'x', '--file', '<file>'], /missing the schedule: give one of --cron/],
-    ['two schedules', ['add', 'x', '--file', '<file>', '--every', '1h', '--cron', '0 * * * *'], /give only one schedule, got --cron and --every/],
+    [
+      'two schedules',
+      ['add', 'x', '--file', '<file>', '--every', '1h', '--cron', '0 * * * *'],
+      /give only one schedule, got --cron and --every/,
+    ],
     ['a bad cron expression', ['add', 'x', '--file', '<file>', '--cron', '61 * * * *'], /--cron: not a valid cron expression/],
     ['a cron of the wrong shape', ['add', 'x', '--file', '<file>', '--cron', 'every day'], /--cron: expected 5 or 6 fields/],
-    ['an unknown time zone', ['add', 'x', '--file', '<file>', '--cron', '0 20 * * *', '--tz', 'Mars/Olympus'], /--tz: unknown time zone "Mars\/Olympus"/],
+    [
+      'an unknown time zone',
+      ['add', 'x', '--file', '<file>', '--cron', '0 20 * * *', '--tz', 'Mars/Olympus'],
+      /--tz: unknown time zone "Mars\/Olympus"/,
+    ],
     ['a bad duration', ['add', 'x', '--file', '<file>', '--every', '5x'], /--every: expected a duration/],
-    ['an --at in the past', ['add', 'x', '--file', '<file>', '--at', '2020-01-01T00:00:00Z'], /--at 2020-01-01T00:00:00.000Z is in the past/],
+    [
+      'an --at in the past',
+      ['add', 'x', '--file', '<file>', '--at', '2020-01-01T00:00:00Z'],
+      /--at 2020-01-01T00:00:00.000Z is in the past/,
+    ],
     ['a bad name', ['add', 'bad name', '--file', '<file>', '--every', '1h'], /campaign name "bad name" is not valid/],
     ['no --file', ['add', 'x', '--every', '1h'], /missing --file FILE/],
     ['no action', [], /missing the campaign action/],
@@ -308,7 +337,10 @@ describe('campaign sync', () => {
         ],
       }),
     );
-    await writeFile(join(decl, 'skipped.example.json'), JSON.stringify({ campaigns: [{ name: 'example', file: eveningFile, every: '1h' }] }));
+    await writeFile(
+      join(decl, 'skipped.example.json'),
+      JSON.stringify({ campaigns: [{ name: 'example', file: eveningFile, every: '1h' }] }),
+    );
 
     expect(await cliJson<Record<string, string[]>>('sync', decl)).toEqual({ added: ['evening', 'night'], updated: [], unchanged: [] });
     expect(await cliJson<Record<string, string[]>>('sync', decl)).toEqual({ added: [], updated: [], unchanged: ['evening', 'night'] });
@@ -331,7 +363,15 @@ describe('campaign sync', () => {
 
   it('refuses invalid declarations whole: exit 3, every problem listed, nothing synced', async () => {
     const decl = join(dir, 'bad-decl.json');
-    await writeFile(decl, JSON.stringify({ campaigns: [{ name: 'a', file: 'x.jsonl', every: 'soon' }, { name: 'b', file: 'x.jsonl', cron: '0 20 * * *', tz: 'Nowhere' }] }));
+    await writeFile(
+      decl,
+      JSON.stringify({
+        campaigns: [
+          { name: 'a', file: 'x.jsonl', every: 'soon' },
+          { name: 'b', file: 'x.jsonl', cron: '0 20 * * *', tz: 'Nowhere' },
+        ],
+      }),
+    );
     const r = await cli('sync', decl);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('campaigns[0].every: expected a duration');

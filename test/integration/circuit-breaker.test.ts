@@ -19,7 +19,8 @@ const BAD_GATEWAY = outcome('retry', null, 502);
 const GONE_ROOM = outcome('permanent', 10010, 200);
 const OK = outcome('success', 0, 200);
 /** One sent call's outcome, as the breaker counts it. */
-const one = (o: CallOutcome): OutcomeCounts => (isOutageSignal(o) ? { calls: 1, outages: 1, lastOutage: o } : { calls: 1, outages: 0, lastOutage: null });
+const one = (o: CallOutcome): OutcomeCounts =>
+  isOutageSignal(o) ? { calls: 1, outages: 1, lastOutage: o } : { calls: 1, outages: 0, lastOutage: null };
 
 let redis: Redis;
 const prefixes: string[] = [];

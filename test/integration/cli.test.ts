@@ -51,7 +51,10 @@ const GOOD = (i: number): string => JSON.stringify({ groupId: `room-${i}`, robot
 describe('robot-seeder CLI', () => {
   it('refuses a file with any invalid line whole: every bad line named, nothing enqueued, exit 3', async () => {
     const e = env();
-    const path = await file('mixed.jsonl', [GOOD(1), '{"groupId": "", "robots": ["a"]}', GOOD(3), 'not json', GOOD(5), '{"groupId": "r", "robots": []}'].join('\n'));
+    const path = await file(
+      'mixed.jsonl',
+      [GOOD(1), '{"groupId": "", "robots": ["a"]}', GOOD(3), 'not json', GOOD(5), '{"groupId": "r", "robots": []}'].join('\n'),
+    );
     const r = await runCli(['enqueue', path], e);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('3 of 6 lines are invalid; nothing was enqueued');
@@ -117,7 +120,7 @@ describe('robot-seeder CLI', () => {
     for (const v of Object.values(s)) expect(Number.isInteger(v)).toBe(true);
   });
 
-  it('rate show|set|reset reads and changes the fleet\'s shared rate; bad arguments are usage errors', async () => {
+  it("rate show|set|reset reads and changes the fleet's shared rate; bad arguments are usage errors", async () => {
     const e = env();
     const json = async (...args: string[]): Promise<unknown> => {
       const r = await runCli(['rate', ...args, '--json'], e);
@@ -141,7 +144,12 @@ describe('robot-seeder CLI', () => {
 
   it('run seeds a file end to end and reports it; nothing secret reaches the output even at trace level', async () => {
     const e = env({ LOG_LEVEL: 'trace' });
-    const lines = [GOOD(1), GOOD(2), JSON.stringify({ groupId: 'room-gone~10010', robots: ['bot_a'] }), JSON.stringify({ groupId: 'room-flaky~10002x1', robots: ['bot_a'] })];
+    const lines = [
+      GOOD(1),
+      GOOD(2),
+      JSON.stringify({ groupId: 'room-gone~10010', robots: ['bot_a'] }),
+      JSON.stringify({ groupId: 'room-flaky~10002x1', robots: ['bot_a'] }),
+    ];
     const path = await file('run.jsonl', lines.join('\n'));
     const r = await runCli(['run', path, '--json'], e);
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
@@ -156,7 +164,13 @@ describe('robot-seeder CLI', () => {
   });
 
   it('never prints a ready-made TIM_USERSIG', async () => {
-    const userSig = signUserSig({ sdkAppId: TEST_SDKAPPID, secretKey: TEST_SECRET_KEY, identifier: 'administrator', timeSeconds: Math.floor(Date.now() / 1000), expireSeconds: 3600 });
+    const userSig = signUserSig({
+      sdkAppId: TEST_SDKAPPID,
+      secretKey: TEST_SECRET_KEY,
+      identifier: 'administrator',
+      timeSeconds: Math.floor(Date.now() / 1000),
+      expireSeconds: 3600,
+    });
     const e = { ...env({ LOG_LEVEL: 'trace' }), TIM_USERSIG: userSig, TIM_SECRET_KEY: '' };
     const path = await file('sig.jsonl', GOOD(9));
     const r = await runCli(['run', path, '--json'], e);
@@ -170,12 +184,19 @@ describe('robot-seeder CLI', () => {
     const q = await openQueueRuntime(loadConfig(e, { tencent: false }), createLogger('silent'), 'producer');
     try {
       // Adds of a campaign's run still queued when the campaign ended (its robots were removed).
-      await enqueueRequests(q.jobs, [{ groupId: 'room-finale-1', robots: ['bot_a'] }, { groupId: 'room-finale-2', robots: ['bot_a'] }], {
-        command: 'add_robots',
-        maxRobotsPerCall: 500,
-        jobOptions: seedJobOptions(q.config),
-        campaignRun: { campaign: 'finale', runId: 'add-1' },
-      });
+      await enqueueRequests(
+        q.jobs,
+        [
+          { groupId: 'room-finale-1', robots: ['bot_a'] },
+          { groupId: 'room-finale-2', robots: ['bot_a'] },
+        ],
+        {
+          command: 'add_robots',
+          maxRobotsPerCall: 500,
+          jobOptions: seedJobOptions(q.config),
+          campaignRun: { campaign: 'finale', runId: 'add-1' },
+        },
+      );
       await q.redis.hset(new CampaignKeys(q.config.keyPrefix).campaign('finale'), 'endedAt', Date.now());
     } finally {
       await q.close();

@@ -28,7 +28,11 @@ const DAY_MS = 86_400_000;
 async function fiveDeadLetters(env: Record<string, string>): Promise<QueueRuntime> {
   mock = await startTestMock();
   prefix = uniquePrefix();
-  const runtime = (q = await openQueueRuntime(loadConfig(seederEnv(prefix, mock.url, env), { tencent: true }), createLogger('silent'), 'worker'));
+  const runtime = (q = await openQueueRuntime(
+    loadConfig(seederEnv(prefix, mock.url, env), { tencent: true }),
+    createLogger('silent'),
+    'worker',
+  ));
   const rooms = Array.from({ length: 5 }, (_, i) => ({ groupId: `@TGS#never-${i}~10010`, robots: ['bot_a'] }));
   await enqueueRequests(runtime.jobs, rooms, { command: 'add_robots', maxRobotsPerCall: 500, jobOptions: seedJobOptions(runtime.config) });
   w = await startWorkerRuntime(runtime);

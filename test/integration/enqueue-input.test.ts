@@ -58,7 +58,9 @@ const shell = (script: string, e: Record<string, string>): Promise<CliResult> =>
 /** Every job in the queue as `id name data`, sorted: equal for two prefixes when the same jobs were written. */
 async function jobsIn(prefix: string): Promise<string[]> {
   const ids = await redis.lrange(`${prefix}:${SEED_QUEUE_NAME}:wait`, 0, -1);
-  const jobs = await Promise.all(ids.map(async (id) => `${id} ${(await redis.hmget(`${prefix}:${SEED_QUEUE_NAME}:${id}`, 'name', 'data')).join(' ')}`));
+  const jobs = await Promise.all(
+    ids.map(async (id) => `${id} ${(await redis.hmget(`${prefix}:${SEED_QUEUE_NAME}:${id}`, 'name', 'data')).join(' ')}`),
+  );
   return jobs.sort();
 }
 
@@ -103,7 +105,11 @@ describe('enqueue from input that can be read only once', () => {
   });
 
   it('a bad line in piped input: the input is refused whole, exit 3, nothing in Redis', async () => {
-    const bad = await jobFile('bad.jsonl', [...rooms.slice(0, 150).map(line), '{"groupId": "room-x", "robots": []}', ...rooms.slice(150).map(line)]);
+    const bad = await jobFile('bad.jsonl', [
+      ...rooms.slice(0, 150).map(line),
+      '{"groupId": "room-x", "robots": []}',
+      ...rooms.slice(150).map(line),
+    ]);
     const e = env({ FILE: bad });
     const r = await shell('cat "$FILE" | "$NODE" "$BIN" enqueue - --json', e);
     expect(r.code).toBe(EXIT.inputInvalid);
@@ -118,7 +124,14 @@ describe('enqueue from input that can be read only once', () => {
     const mixed = await jobFile('mixed.jsonl', [line('room-1'), 'not json', line('room-2')]);
     const e = env({ FILE: mixed });
     const summary = summaryOf(await shell('cat "$FILE" | "$NODE" "$BIN" enqueue - --skip-invalid --json', e));
-    expect(summary).toMatchObject({ file: '-', lines: 3, enqueuedLines: 2, jobs: 2, invalidLines: 1, invalid: [{ line: 2, problems: [expect.any(String)] }] });
+    expect(summary).toMatchObject({
+      file: '-',
+      lines: 3,
+      enqueuedLines: 2,
+      jobs: 2,
+      invalidLines: 1,
+      invalid: [{ line: 2, problems: [expect.any(String)] }],
+    });
     expect(await jobsIn(e.KEY_PREFIX)).toHaveLength(2);
   });
 

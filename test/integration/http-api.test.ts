@@ -27,7 +27,14 @@ describe('HTTP API: authentication', () => {
     ['a scheme but no token', { authorization: 'Bearer ' }],
   ])('answers 401 and says nothing else for %s', async (_what, headers: Record<string, string>) => {
     const s = await open();
-    for (const [method, url] of [['GET', '/v1/status'], ['POST', '/v1/jobs'], ['GET', '/metrics'], ['GET', '/openapi.json'], ['GET', '/v1/dead-letters'], ['POST', '/v1/dead-letters/replay']] as const) {
+    for (const [method, url] of [
+      ['GET', '/v1/status'],
+      ['POST', '/v1/jobs'],
+      ['GET', '/metrics'],
+      ['GET', '/openapi.json'],
+      ['GET', '/v1/dead-letters'],
+      ['POST', '/v1/dead-letters/replay'],
+    ] as const) {
       const r = await s.app.inject({ method, url, headers, ...(method === 'POST' ? { payload: { jobs: [job('r')] } } : {}) });
       expect(r.statusCode, `${method} ${url}`).toBe(401);
       expect(r.json()).toEqual({ error: 'UNAUTHORIZED' });
@@ -53,7 +60,14 @@ describe('HTTP API: authentication', () => {
     await s.app.inject({ method: 'POST', url: '/v1/callbacks/tencent?SdkAppid=1&Sign=deadbeefcafe&RequestTime=1', payload: {} });
     const logs = s.logs();
     expect(logs).toContain('incoming request');
-    for (const secret of [TEST_TOKEN, OTHER_TOKEN, 'wrong-token-abcdefabcdef', 'callback-secret-123456', 'deadbeefcafe', Buffer.from(`x:${OTHER_TOKEN}`).toString('base64')]) {
+    for (const secret of [
+      TEST_TOKEN,
+      OTHER_TOKEN,
+      'wrong-token-abcdefabcdef',
+      'callback-secret-123456',
+      'deadbeefcafe',
+      Buffer.from(`x:${OTHER_TOKEN}`).toString('base64'),
+    ]) {
       expect(logs).not.toContain(secret);
     }
   });
@@ -79,7 +93,9 @@ describe('HTTP API: POST /v1/jobs', () => {
 
   it('refuses the whole request when any item is invalid: 400 naming each item, nothing enqueued', async () => {
     const s = await open();
-    const r = await postJobs(s, { jobs: [job('ok-1'), { groupId: '', robots: [] }, job('ok-2'), { groupID: 'x', robots: ['a b'] }, 'room'] });
+    const r = await postJobs(s, {
+      jobs: [job('ok-1'), { groupId: '', robots: [] }, job('ok-2'), { groupID: 'x', robots: ['a b'] }, 'room'],
+    });
     expect(r.statusCode).toBe(400);
     const errors = r.json<{ errors: { index?: number; message: string }[] }>().errors;
     expect([...new Set(errors.map((e) => e.index))]).toEqual([1, 3, 4]);
@@ -106,10 +122,20 @@ describe('HTTP API: POST /v1/jobs', () => {
 
   it('answers 400 for a body that is not JSON, 415 for one that is not declared as JSON', async () => {
     const s = await open();
-    const bad = await s.app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '{"jobs": [' });
+    const bad = await s.app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: '{"jobs": [',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json<{ errors: unknown[] }>().errors).toHaveLength(1);
-    const text = await s.app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...AUTH, 'content-type': 'text/plain' }, payload: 'hello' });
+    const text = await s.app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: { ...AUTH, 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
     expect(text.statusCode).toBe(415);
     expect(text.json()).toMatchObject({ error: 'UNSUPPORTED_MEDIA_TYPE' });
   });
@@ -117,11 +143,19 @@ describe('HTTP API: POST /v1/jobs', () => {
   it('answers 413 with a JSON error over BODY_LIMIT_BYTES, through a real socket', async () => {
     const s = await open({ env: { BODY_LIMIT_BYTES: '1024' }, listen: true });
     const jobs = Array.from({ length: 40 }, (_, i) => job(`room-${i}`));
-    const r = await fetch(`${s.url}/v1/jobs`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ jobs }) });
+    const r = await fetch(`${s.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ jobs }),
+    });
     expect(r.status).toBe(413);
     expect(await r.json()).toMatchObject({ error: 'BODY_TOO_LARGE', message: expect.stringContaining('1024 bytes') as unknown });
     expect((await s.q.status()).waiting).toBe(0);
-    const small = await fetch(`${s.url}/v1/jobs`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ jobs: [job('r')] }) });
+    const small = await fetch(`${s.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ jobs: [job('r')] }),
+    });
     expect(small.status).toBe(202);
   });
 });
@@ -143,7 +177,13 @@ describe('HTTP API: status, dead letters, health, OpenAPI', () => {
     expect((await postJobs(s, { jobs: [...gone, ...bad] })).statusCode).toBe(202);
     await waitFor('7 dead letters', async () => (await s.q.status()).deadLetter === 7);
 
-    const page = async (query: string) => (await s.app.inject({ url: `/v1/dead-letters${query}`, headers: AUTH })).json<{ total: number; offset: number; limit: number; entries: { groupId: string; errorCode: number | null }[] }>();
+    const page = async (query: string) =>
+      (await s.app.inject({ url: `/v1/dead-letters${query}`, headers: AUTH })).json<{
+        total: number;
+        offset: number;
+        limit: number;
+        entries: { groupId: string; errorCode: number | null }[];
+      }>();
     const all = await page('');
     expect(all).toMatchObject({ total: 7, offset: 0, limit: 100 });
     expect(all.entries).toHaveLength(7);
@@ -152,7 +192,9 @@ describe('HTTP API: status, dead letters, health, OpenAPI', () => {
     expect(first.entries.map((e) => e.errorCode)).toEqual([10010, 10010]);
     const last = await page('?code=10010&offset=4&limit=2');
     expect(last.entries).toHaveLength(1);
-    const seen = new Set([...first.entries, ...(await page('?code=10010&offset=2&limit=2')).entries, ...last.entries].map((e) => e.groupId));
+    const seen = new Set(
+      [...first.entries, ...(await page('?code=10010&offset=2&limit=2')).entries, ...last.entries].map((e) => e.groupId),
+    );
     expect(seen.size).toBe(5);
     expect(await page('?code=none')).toMatchObject({ total: 0, entries: [] });
     for (const q of ['?code=abc', '?limit=0', '?limit=5000', '?offset=-1', '?colour=red']) {
@@ -168,10 +210,12 @@ describe('HTTP API: status, dead letters, health, OpenAPI', () => {
     expect(await page('')).toMatchObject({ total: 5 });
     // No body at all: every dead letter.
     expect((await s.app.inject({ method: 'POST', url: '/v1/dead-letters/replay', headers: AUTH })).json()).toEqual({ replayed: 5 });
-    expect((await s.app.inject({ method: 'POST', url: '/v1/dead-letters/replay', headers: AUTH, payload: { code: 'x' } })).statusCode).toBe(400);
+    expect((await s.app.inject({ method: 'POST', url: '/v1/dead-letters/replay', headers: AUTH, payload: { code: 'x' } })).statusCode).toBe(
+      400,
+    );
   });
 
-  it('GET /v1/rate shows the shared rate; PUT sets the whole fleet\'s ceiling and gives it back', async () => {
+  it("GET /v1/rate shows the shared rate; PUT sets the whole fleet's ceiling and gives it back", async () => {
     const s = await open();
     const get = async () => (await s.app.inject({ url: '/v1/rate', headers: AUTH })).json<unknown>();
     expect(await get()).toEqual({ ratePerSecond: null, ceilingPerSecond: 200, ceilingSource: 'caller' });
@@ -180,7 +224,13 @@ describe('HTTP API: status, dead letters, health, OpenAPI', () => {
     expect(set.statusCode).toBe(200);
     expect(set.json()).toEqual({ ratePerSecond: 150, ceilingPerSecond: 150, ceilingSource: 'operator' });
     expect(await get()).toEqual({ ratePerSecond: 150, ceilingPerSecond: 150, ceilingSource: 'operator' });
-    for (const bad of [{ ceilingPerSecond: 0 }, { ceilingPerSecond: 1.5 }, { ceilingPerSecond: '200' }, {}, { ceilingPerSecond: 100, x: 1 }]) {
+    for (const bad of [
+      { ceilingPerSecond: 0 },
+      { ceilingPerSecond: 1.5 },
+      { ceilingPerSecond: '200' },
+      {},
+      { ceilingPerSecond: 100, x: 1 },
+    ]) {
       expect((await put(bad)).statusCode, JSON.stringify(bad)).toBe(400);
     }
     expect((await put({ ceilingPerSecond: null })).json()).toMatchObject({ ceilingPerSecond: 200, ceilingSource: 'caller' });
@@ -199,9 +249,23 @@ describe('HTTP API: status, dead letters, health, OpenAPI', () => {
     const s = await open();
     const r = await s.app.inject({ url: '/openapi.json', headers: AUTH });
     expect(r.statusCode).toBe(200);
-    const doc = JSON.parse(r.body) as { openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>>; components: { securitySchemes: unknown } };
+    const doc = JSON.parse(r.body) as {
+      openapi: string;
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      components: { securitySchemes: unknown };
+    };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/metrics', '/readyz', '/v1/callbacks/tencent', '/v1/dead-letters', '/v1/dead-letters/replay', '/v1/jobs', '/v1/rate', '/v1/status']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/healthz',
+      '/metrics',
+      '/readyz',
+      '/v1/callbacks/tencent',
+      '/v1/dead-letters',
+      '/v1/dead-letters/replay',
+      '/v1/jobs',
+      '/v1/rate',
+      '/v1/status',
+    ]);
     expect(doc.components.securitySchemes).toEqual({ bearerAuth: { type: 'http', scheme: 'bearer' } });
     expect(doc.paths['/healthz']?.['get']?.security).toEqual([]);
     expect(doc.paths['/v1/callbacks/tencent']?.['post']?.security).toEqual([]);

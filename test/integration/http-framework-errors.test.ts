@@ -47,7 +47,11 @@ function rawExchange(url: string, write: (socket: ReturnType<typeof connect>) =>
 function answers(raw: string): Array<{ status: number; body: string }> {
   const out: Array<{ status: number; body: string }> = [];
   let rest = raw;
-  for (let m = /^HTTP\/1\.1 (\d{3})[^\r]*\r\n([\s\S]*?)\r\n\r\n/.exec(rest); m !== null; m = /^HTTP\/1\.1 (\d{3})[^\r]*\r\n([\s\S]*?)\r\n\r\n/.exec(rest)) {
+  for (
+    let m = /^HTTP\/1\.1 (\d{3})[^\r]*\r\n([\s\S]*?)\r\n\r\n/.exec(rest);
+    m !== null;
+    m = /^HTTP\/1\.1 (\d{3})[^\r]*\r\n([\s\S]*?)\r\n\r\n/.exec(rest)
+  ) {
     const length = Number(/content-length: (\d+)/i.exec(m[2] ?? '')?.[1] ?? 0);
     const start = m[0].length;
     out.push({ status: Number(m[1]), body: rest.slice(start, start + length) });
@@ -58,14 +62,39 @@ function answers(raw: string): Array<{ status: number; body: string }> {
 
 describe('HTTP API: no framework code reaches a client', () => {
   it.each<[string, InjectOptions, number, string | null]>([
-    ['a malformed Content-Type', { method: 'POST', url: '/v1/jobs', headers: { ...AUTH, 'content-type': ';;;' }, payload: '{}' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['a body that is not JSON', { method: 'POST', url: '/v1/jobs', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '{"jobs": [' }, 400, null],
-    ['an empty JSON body', { method: 'POST', url: '/v1/jobs', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '' }, 400, null],
-    ['a prototype-poisoning body', { method: 'POST', url: '/v1/jobs', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '{"__proto__": {"x": 1}}' }, 400, null],
+    [
+      'a malformed Content-Type',
+      { method: 'POST', url: '/v1/jobs', headers: { ...AUTH, 'content-type': ';;;' }, payload: '{}' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a body that is not JSON',
+      { method: 'POST', url: '/v1/jobs', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '{"jobs": [' },
+      400,
+      null,
+    ],
+    [
+      'an empty JSON body',
+      { method: 'POST', url: '/v1/jobs', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '' },
+      400,
+      null,
+    ],
+    [
+      'a prototype-poisoning body',
+      { method: 'POST', url: '/v1/jobs', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '{"__proto__": {"x": 1}}' },
+      400,
+      null,
+    ],
     ['an unsupported method on a route', { method: 'PROPFIND', url: '/v1/jobs', headers: AUTH }, 404, 'NOT_FOUND'],
     ['a method the route does not take', { method: 'DELETE', url: '/v1/jobs', headers: AUTH }, 404, 'NOT_FOUND'],
     ['a URL that is not valid percent-encoding', { method: 'GET', url: '/admin/api/queues/%zz', headers: BASIC }, 400, null],
-    ['a path parameter over 100 characters', { method: 'GET', url: `/admin/api/queues/${'q'.repeat(101)}`, headers: BASIC }, 414, 'URL_TOO_LONG'],
+    [
+      'a path parameter over 100 characters',
+      { method: 'GET', url: `/admin/api/queues/${'q'.repeat(101)}`, headers: BASIC },
+      414,
+      'URL_TOO_LONG',
+    ],
   ])('answers %s with the API’s own code', async (what, request, status, code) => {
     const s = (server = await startTestServer());
     const r = await s.app.inject(request);
@@ -80,7 +109,11 @@ describe('HTTP API: no framework code reaches a client', () => {
       ['a header over 16 KB', `GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17_000)}\r\n\r\n`, 431],
       ['a URL over 16 KB', `GET /v1/${'a'.repeat(17_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431],
       ['an unknown method', 'BREW /v1/status HTTP/1.1\r\nHost: x\r\n\r\n', 400],
-      ['Content-Length with Transfer-Encoding', `POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 400],
+      [
+        'Content-Length with Transfer-Encoding',
+        `POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+        400,
+      ],
     ];
     for (const [what, packet, status] of cases) {
       const [answer, ...more] = answers(await rawExchange(s.url, (socket) => socket.write(packet)));
@@ -95,7 +128,9 @@ describe('HTTP API: no framework code reaches a client', () => {
     const body = JSON.stringify({ jobs: [{ groupId: '@TGS#closing', robots: ['bot_a'] }] });
     const raw = await rawExchange(s.url, (socket) => {
       // The first request's headers and half its body: in flight when closing begins.
-      socket.write(`POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+      socket.write(
+        `POST /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+      );
       void (async () => {
         await waitFor('the first request to arrive', () => s.logs().includes('incoming request'), 5000, 10);
         const closed = s.app.close();

@@ -45,7 +45,11 @@ describe('HTTP API: Idempotency-Key', () => {
     const s = await open({ listen: true });
     const body = JSON.stringify({ jobs: Array.from({ length: 50 }, (_, i) => job(`room-${i}`)) });
     const send = (): Promise<Response> =>
-      fetch(`${s.url}/v1/jobs`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json', 'idempotency-key': 'burst-1' }, body });
+      fetch(`${s.url}/v1/jobs`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json', 'idempotency-key': 'burst-1' },
+        body,
+      });
     const answers = await Promise.all(Array.from({ length: 8 }, send));
     const statuses = answers.map((r) => r.status);
     expect(statuses.every((st) => st === 202 || st === 409)).toBe(true);
@@ -100,7 +104,8 @@ describe('HTTP API: Idempotency-Key', () => {
 
     it('refuses a new key past IDEMPOTENCY_KEYS_PER_TOKEN in 24 h with 429; replays, other tokens and requests without a key go on', async () => {
       const s = await open({ env: { IDEMPOTENCY_KEYS_PER_TOKEN: '3' } });
-      for (const k of ['a', 'b', 'c']) expect((await postJobs(s, { jobs: [job(`room-${k}`)] }, { 'idempotency-key': `k-${k}` })).statusCode).toBe(202);
+      for (const k of ['a', 'b', 'c'])
+        expect((await postJobs(s, { jobs: [job(`room-${k}`)] }, { 'idempotency-key': `k-${k}` })).statusCode).toBe(202);
       const refused = await postJobs(s, { jobs: [job('room-d')] }, { 'idempotency-key': 'k-d' });
       expect(refused.statusCode).toBe(429);
       const answer = refused.json<{ error: string; message: string }>();

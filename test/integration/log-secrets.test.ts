@@ -31,7 +31,10 @@ describe('secrets never reach the log, even at trace level (issue 8, observation
     expect((await fetch(`${s.url}/v1/status?token=QUERYSECRET1`, { headers: AUTH })).status).toBe(200);
     expect((await fetch(`${s.url}/v1/nothing-here?api_key=QUERYSECRET2`, { headers: AUTH })).status).toBe(404);
     expect((await fetch(`${s.url}/v1/status?QUERYSECRET3`)).status).toBe(401);
-    await fetch(`${s.url}/v1/callbacks/tencent?SdkAppid=1&access_token=QUERYSECRET4&Sign=CALLBACKSIGN5&RequestTime=1`, { method: 'POST', body: '{}' });
+    await fetch(`${s.url}/v1/callbacks/tencent?SdkAppid=1&access_token=QUERYSECRET4&Sign=CALLBACKSIGN5&RequestTime=1`, {
+      method: 'POST',
+      body: '{}',
+    });
     // A request the HTTP parser refuses (a header line without a colon), carrying credentials.
     const answer = await rawRequest(
       s.url,

@@ -31,7 +31,11 @@ describe('GET /metrics', () => {
       { groupId: 'room-gone~10010', robots: ['bot_a'] },
       { groupId: 'room-flaky~10002x1', robots: ['bot_a'] },
     ];
-    const posted = await fetch(`${s.url}/v1/jobs`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ jobs }) });
+    const posted = await fetch(`${s.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ jobs }),
+    });
     expect(posted.status).toBe(202);
     await waitFor('4 completed and 1 dead-lettered', async () => {
       const st = await s.q.status();
@@ -64,7 +68,11 @@ describe('GET /metrics', () => {
     expect(sends.reduce((a, x) => a + x.value, 0)).toBe(6);
     expect(sampleValue(m, 'robot_seeder_limiter_recoveries_total', { reason: 'missing' })).toBe(0);
     // An operator's ceiling shows at the next scrape.
-    await fetch(`${s.url}/v1/rate`, { method: 'PUT', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ ceilingPerSecond: 120 }) });
+    await fetch(`${s.url}/v1/rate`, {
+      method: 'PUT',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ ceilingPerSecond: 120 }),
+    });
     const after = await scrape(s);
     expect(sampleValue(after, 'robot_seeder_limiter_ceiling_per_second')).toBe(120);
     expect(sampleValue(after, 'robot_seeder_limiter_rate_per_second')).toBe(120);

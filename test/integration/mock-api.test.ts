@@ -126,8 +126,7 @@ describe('mock Tencent API: request checks', () => {
 
   it('rejects bad UserSigs with the account error codes', async () => {
     const mock = await startMock();
-    const code = async (query: Record<string, string | null>): Promise<number> =>
-      (await addRobots(mock, 'r', ['b'], query)).ErrorCode;
+    const code = async (query: Record<string, string | null>): Promise<number> => (await addRobots(mock, 'r', ['b'], query)).ErrorCode;
     expect(await code({ usersig: userSig({ secretKey: 'another-apps-key' }) })).toBe(70009);
     expect(await code({ usersig: 'not-a-usersig' })).toBe(70003);
     expect(await code({ usersig: null })).toBe(70002);
@@ -195,9 +194,7 @@ describe('mock Tencent API: rate limit', () => {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       mock.reset();
       await sleep(1000 - (Date.now() % 1000) + 5);
-      const replies = await Promise.all(
-        Array.from({ length: burst }, (_, i) => addRobots(mock, 'burst-room', [`bot-${i}`])),
-      );
+      const replies = await Promise.all(Array.from({ length: burst }, (_, i) => addRobots(mock, 'burst-room', [`bot-${i}`])));
       codes = replies.map((r) => r.ErrorCode);
       if (mock.stats().perSecond.length === 1) break;
     }
@@ -299,7 +296,10 @@ describe('mock Tencent API: scripted failures', () => {
 
   it('takes a script from code, replacing the directives in the id', async () => {
     const mock = await startMock();
-    mock.script('room~10010', [{ kind: 'error-code', errorCode: 10015, times: 1 }, { kind: 'max-accounts', maxAccounts: 1 }]);
+    mock.script('room~10010', [
+      { kind: 'error-code', errorCode: 10015, times: 1 },
+      { kind: 'max-accounts', maxAccounts: 1 },
+    ]);
     expect((await addRobots(mock, 'room~10010', ['a'])).ErrorCode).toBe(10015);
     expect((await addRobots(mock, 'room~10010', ['a', 'b'])).ErrorCode).toBe(10005);
     expect((await addRobots(mock, 'room~10010', ['a'])).ErrorCode).toBe(0);

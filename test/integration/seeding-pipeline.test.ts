@@ -67,7 +67,13 @@ describe('seeding through the queue (in-process worker)', () => {
     await workUntilDone(jobs);
 
     const status = await q.status();
-    expect(status).toMatchObject({ completed: good.length + transient.length, deadLetter: permanent.length, waiting: 0, active: 0, delayed: 0 });
+    expect(status).toMatchObject({
+      completed: good.length + transient.length,
+      deadLetter: permanent.length,
+      waiting: 0,
+      active: 0,
+      delayed: 0,
+    });
     for (const r of [...good, ...transient]) expect(mock.robotsIn(r.groupId)).toEqual(['bot-a', 'bot-b']);
     for (const r of permanent) expect(mock.robotsIn(r.groupId)).toEqual([]);
 

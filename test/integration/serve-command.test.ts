@@ -27,11 +27,15 @@ async function serve(args: string[], e: Record<string, string>): Promise<{ p: Cl
   const p = startCli(['serve', '--host', '127.0.0.1', '--port', '0', ...args], e);
   running.push(p);
   let port = 0;
-  await waitFor('serve to listen', () => {
-    const line = logLines(p.stderr()).find((l) => l['msg'] === 'serving');
-    port = (line?.['address'] as { port?: number } | undefined)?.port ?? 0;
-    return port > 0 || p.child.exitCode !== null;
-  }, 20_000);
+  await waitFor(
+    'serve to listen',
+    () => {
+      const line = logLines(p.stderr()).find((l) => l['msg'] === 'serving');
+      port = (line?.['address'] as { port?: number } | undefined)?.port ?? 0;
+      return port > 0 || p.child.exitCode !== null;
+    },
+    20_000,
+  );
   expect(port, p.stderr()).toBeGreaterThan(0);
   return { p, url: `http://127.0.0.1:${port}` };
 }
@@ -77,11 +81,14 @@ describe('robot-seeder serve', () => {
     expect(posted.status).toBe(202);
     const t = String(Math.floor(Date.now() / 1000));
     const signed = `RequestTime=${t}&Sign=${callbackSign(CALLBACK_TOKEN, t)}`;
-    const cb = await fetch(`${url}/v1/callbacks/tencent?SdkAppid=${TEST_SDKAPPID}&CallbackCommand=Group.CallbackAfterCreateGroup&contenttype=json&${signed}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ CallbackCommand: 'Group.CallbackAfterCreateGroup', GroupId: '@TGS#cb', Type: 'AVChatRoom', Name: 'x' }),
-    });
+    const cb = await fetch(
+      `${url}/v1/callbacks/tencent?SdkAppid=${TEST_SDKAPPID}&CallbackCommand=Group.CallbackAfterCreateGroup&contenttype=json&${signed}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ CallbackCommand: 'Group.CallbackAfterCreateGroup', GroupId: '@TGS#cb', Type: 'AVChatRoom', Name: 'x' }),
+      },
+    );
     expect(await cb.json()).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
     await waitFor('both rooms seeded', () => mock.robotsIn('room-api').length === 2 && mock.robotsIn('@TGS#cb').length === 1);
     const metrics = parsePrometheusText(await (await fetch(`${url}/metrics`, { headers: auth })).text());
@@ -95,9 +102,17 @@ describe('robot-seeder serve', () => {
     ['no API_TOKENS', { API_TOKENS: '' }, /API_TOKENS: required for serve/],
     ['a short token', { API_TOKENS: 'short' }, /at least 16 characters/],
     ['no TIM_SDKAPPID', { TIM_SDKAPPID: '' }, /TIM_SDKAPPID: required: the SDKAppID of your Chat application/],
-    ['a rules file that does not exist', { SEED_RULES_FILE: '/nonexistent/rules.json', CALLBACK_TOKEN }, /SEED_RULES_FILE: cannot read .*ENOENT/],
+    [
+      'a rules file that does not exist',
+      { SEED_RULES_FILE: '/nonexistent/rules.json', CALLBACK_TOKEN },
+      /SEED_RULES_FILE: cannot read .*ENOENT/,
+    ],
     // Issue 8: with no token, anyone who reached the callback URL could add robots to any group.
-    ['AUTO_SEED_ROBOTS but no CALLBACK_TOKEN', { AUTO_SEED_ROBOTS: 'bot_a' }, /CALLBACK_TOKEN: required when callbacks seed rooms .*set CALLBACK_AUTH=none/],
+    [
+      'AUTO_SEED_ROBOTS but no CALLBACK_TOKEN',
+      { AUTO_SEED_ROBOTS: 'bot_a' },
+      /CALLBACK_TOKEN: required when callbacks seed rooms .*set CALLBACK_AUTH=none/,
+    ],
     ['a rules file but no CALLBACK_TOKEN', { SEED_RULES_FILE: '/config/rules.json' }, /CALLBACK_TOKEN: required when callbacks seed rooms/],
     ['a short CALLBACK_TOKEN', { CALLBACK_TOKEN: 'x' }, /CALLBACK_TOKEN: must be 16 to 128 characters/],
   ])('refuses to start with %s: exit 2, the fix named', async (_what, extra, message) => {
@@ -109,7 +124,15 @@ describe('robot-seeder serve', () => {
 
   it('lists every problem of a rules file with the rule index and field', async () => {
     const path = join(dir, 'rules.json');
-    await writeFile(path, JSON.stringify({ rules: [{ namePattern: '(', robots: ['a'] }, { namePattern: '.*', pool: ['p1'], draw: 3 }] }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        rules: [
+          { namePattern: '(', robots: ['a'] },
+          { namePattern: '.*', pool: ['p1'], draw: 3 },
+        ],
+      }),
+    );
     const r = await runCli(['serve', '--port', '0'], { ...env({ SEED_RULES_FILE: path, CALLBACK_TOKEN }), TIM_SECRET_KEY: '' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('rules[0].namePattern: "(" is not a valid regular expression');

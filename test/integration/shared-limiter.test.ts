@@ -20,7 +20,15 @@ function limiter(prefix: string, ceilingPerSecond: number, extra: Partial<Shared
   // A fault test stops its Redis: the reconnect attempts are expected.
   redis.on('error', () => undefined);
   const closing = new AbortController();
-  const l = createSharedLimiter({ redis, prefix, appId: APP, ceilingPerSecond, signal: closing.signal, logger: createLogger('silent'), ...extra });
+  const l = createSharedLimiter({
+    redis,
+    prefix,
+    appId: APP,
+    ceilingPerSecond,
+    signal: closing.signal,
+    logger: createLogger('silent'),
+    ...extra,
+  });
   opened.push({ limiter: l, redis, closing });
   return l;
 }
@@ -53,7 +61,10 @@ function busiestWindow(times: readonly number[], ms: number): number {
 }
 
 /** Sends `n` calls through the limiters in turn (as processes would), recording when each left. */
-async function sendThrough(limiters: readonly SharedLimiter[], n: number): Promise<{ sentAt: number[]; results: Array<number | HeldBack> }> {
+async function sendThrough(
+  limiters: readonly SharedLimiter[],
+  n: number,
+): Promise<{ sentAt: number[]; results: Array<number | HeldBack> }> {
   const sentAt: number[] = [];
   const results = await Promise.all(
     Array.from({ length: n }, (_, i) =>

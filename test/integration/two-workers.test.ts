@@ -51,7 +51,9 @@ describe('two worker processes against the mock', () => {
 
   it('works every job off exactly once through the shared limiter, and both stop cleanly on SIGTERM', async () => {
     const file = join(dir, 'rooms.jsonl');
-    const lines = Array.from({ length: ROOMS }, (_, i) => JSON.stringify({ groupId: roomName(i + 1).groupId, robots: ['bot_1', 'bot_2', 'bot_1'] }));
+    const lines = Array.from({ length: ROOMS }, (_, i) =>
+      JSON.stringify({ groupId: roomName(i + 1).groupId, robots: ['bot_1', 'bot_2', 'bot_1'] }),
+    );
     await writeFile(file, `${lines.join('\n')}\n`);
 
     const enqueued = await runCli(['enqueue', file, '--json'], env);
@@ -97,7 +99,13 @@ describe('two worker processes against the mock', () => {
       }
     }
     const status = await runCli(['status', '--json'], env);
-    expect(JSON.parse(status.stdout.trim())).toEqual({ waiting: 0, active: 0, delayed: 0, completed: expected.seeded, deadLetter: ROOMS - expected.seeded });
+    expect(JSON.parse(status.stdout.trim())).toEqual({
+      waiting: 0,
+      active: 0,
+      delayed: 0,
+      completed: expected.seeded,
+      deadLetter: ROOMS - expected.seeded,
+    });
     for (const [code, n] of expected.dead) expect(stats.byCode[String(code)]).toBe(n);
 
     const dlq = await runCli(['dlq', 'list', '--code', '10010', '--json'], env);

@@ -53,7 +53,11 @@ export interface TestServer {
 
 export async function startTestServer(o: TestServerOptions = {}): Promise<TestServer> {
   const prefix = uniquePrefix();
-  const env = seederEnv(prefix, o.mockUrl ?? 'http://127.0.0.1:9', { API_TOKENS: `${TEST_TOKEN},${OTHER_TOKEN}`, LOG_LEVEL: 'trace', ...o.env });
+  const env = seederEnv(prefix, o.mockUrl ?? 'http://127.0.0.1:9', {
+    API_TOKENS: `${TEST_TOKEN},${OTHER_TOKEN}`,
+    LOG_LEVEL: 'trace',
+    ...o.env,
+  });
   const config = loadConfig(env, { tencent: true, http: true });
   let logText = '';
   const sink = new Writable({

@@ -18,18 +18,27 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const nodes: RedisServer[] = [];
   try {
     for (let i = 0; i < 3; i += 1) {
-      nodes.push(await startRedisServer({ extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'] }));
+      nodes.push(
+        await startRedisServer({
+          extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'],
+        }),
+      );
     }
     await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes']);
-    await waitFor('cluster_state:ok on every node', async () => {
-      for (const n of nodes) {
-        const r = new Redis(n.url);
-        const info = await r.cluster('INFO');
-        r.disconnect();
-        if (!info.includes('cluster_state:ok')) return false;
-      }
-      return true;
-    }, 20_000, 200);
+    await waitFor(
+      'cluster_state:ok on every node',
+      async () => {
+        for (const n of nodes) {
+          const r = new Redis(n.url);
+          const info = await r.cluster('INFO');
+          r.disconnect();
+          if (!info.includes('cluster_state:ok')) return false;
+        }
+        return true;
+      },
+      20_000,
+      200,
+    );
   } catch (err) {
     for (const n of nodes) await n.close();
     throw err;

@@ -46,19 +46,28 @@ let exitHookInstalled = false;
 
 /** Starts a private `redis-server` and resolves once it answers PING. */
 export async function startRedisServer(o: RedisServerOptions = {}): Promise<RedisServer> {
-  if (o.port === SHARED_REDIS_PORT) throw new Error(`startRedisServer: port ${SHARED_REDIS_PORT} is the shared Redis; pick another or leave port unset`);
+  if (o.port === SHARED_REDIS_PORT)
+    throw new Error(`startRedisServer: port ${SHARED_REDIS_PORT} is the shared Redis; pick another or leave port unset`);
   installExitHook();
   const port = o.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'rs-redis-'));
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', o.appendonly === true ? 'yes' : 'no',
-    '--appendfsync', 'always',
-    '--daemonize', 'no',
-    '--loglevel', 'notice',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    o.appendonly === true ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'notice',
     ...(o.extraArgs ?? []),
   ];
   let child: ChildProcess | null = null;
@@ -88,7 +97,9 @@ export async function startRedisServer(o: RedisServerOptions = {}): Promise<Redi
     } catch (err) {
       c.kill('SIGKILL');
       if (c.pid !== undefined) await exited;
-      throw new Error(`redis-server on port ${port} did not start: ${err instanceof Error ? err.message : String(err)}\n${output.slice(-2000)}`);
+      throw new Error(
+        `redis-server on port ${port} did not start: ${err instanceof Error ? err.message : String(err)}\n${output.slice(-2000)}`,
+      );
     }
   };
 

@@ -57,7 +57,10 @@ interface Connection {
 export async function startTcpProxy(o: TcpProxyOptions): Promise<TcpProxy> {
   let current: ProxyMode = o.mode ?? 'pass';
   let closed = false;
-  const counts = Object.fromEntries(PROXY_MODES.map((m) => [m, { connections: 0, bytesFromClients: 0, bytesToClients: 0 }])) as Record<ProxyMode, ProxyModeStats>;
+  const counts = Object.fromEntries(PROXY_MODES.map((m) => [m, { connections: 0, bytesFromClients: 0, bytesToClients: 0 }])) as Record<
+    ProxyMode,
+    ProxyModeStats
+  >;
   const connections = new Set<Connection>();
 
   const stall = (c: Connection): void => {

@@ -14,7 +14,9 @@ describe('Tencent callback Sign = sha256(token + RequestTime)', () => {
   });
 
   it('accepts an upper-case hex Sign and a RequestTime within 60 s either way', () => {
-    expect(checkCallbackSignature({ token: DOC_TOKEN, sign: DOC_SIGN.toUpperCase(), requestTime: DOC_TIME, nowMs: AT_DOC_TIME })).toBe('ok');
+    expect(checkCallbackSignature({ token: DOC_TOKEN, sign: DOC_SIGN.toUpperCase(), requestTime: DOC_TIME, nowMs: AT_DOC_TIME })).toBe(
+      'ok',
+    );
     expect(checkCallbackSignature({ token: DOC_TOKEN, sign: DOC_SIGN, requestTime: DOC_TIME, nowMs: AT_DOC_TIME + 60_000 })).toBe('ok');
     expect(checkCallbackSignature({ token: DOC_TOKEN, sign: DOC_SIGN, requestTime: DOC_TIME, nowMs: AT_DOC_TIME - 60_000 })).toBe('ok');
   });
@@ -22,7 +24,15 @@ describe('Tencent callback Sign = sha256(token + RequestTime)', () => {
   it('refuses a RequestTime more than the skew away (a replay), even with the right Sign', () => {
     expect(checkCallbackSignature({ token: DOC_TOKEN, sign: DOC_SIGN, requestTime: DOC_TIME, nowMs: AT_DOC_TIME + 61_000 })).toBe('stale');
     expect(checkCallbackSignature({ token: DOC_TOKEN, sign: DOC_SIGN, requestTime: DOC_TIME, nowMs: AT_DOC_TIME - 61_000 })).toBe('stale');
-    expect(checkCallbackSignature({ token: DOC_TOKEN, sign: DOC_SIGN, requestTime: DOC_TIME, nowMs: AT_DOC_TIME + 200_000, maxSkewSeconds: 300 })).toBe('ok');
+    expect(
+      checkCallbackSignature({
+        token: DOC_TOKEN,
+        sign: DOC_SIGN,
+        requestTime: DOC_TIME,
+        nowMs: AT_DOC_TIME + 200_000,
+        maxSkewSeconds: 300,
+      }),
+    ).toBe('ok');
   });
 
   it.each([
@@ -31,7 +41,9 @@ describe('Tencent callback Sign = sha256(token + RequestTime)', () => {
     ['a truncated Sign', { sign: DOC_SIGN.slice(0, 32) }],
     ['a Sign of another RequestTime', { sign: callbackSign(DOC_TOKEN, '1669872113') }],
   ])('refuses %s', (_what, change) => {
-    expect(checkCallbackSignature({ token: DOC_TOKEN, sign: DOC_SIGN, requestTime: DOC_TIME, nowMs: AT_DOC_TIME, ...change })).toBe('mismatch');
+    expect(checkCallbackSignature({ token: DOC_TOKEN, sign: DOC_SIGN, requestTime: DOC_TIME, nowMs: AT_DOC_TIME, ...change })).toBe(
+      'mismatch',
+    );
   });
 
   it.each([
@@ -40,6 +52,8 @@ describe('Tencent callback Sign = sha256(token + RequestTime)', () => {
     ['no RequestTime', { requestTime: undefined }],
     ['a RequestTime that is not a number', { requestTime: '16698721e3' }],
   ])('reports %s as missing', (_what, change) => {
-    expect(checkCallbackSignature({ token: DOC_TOKEN, sign: DOC_SIGN, requestTime: DOC_TIME, nowMs: AT_DOC_TIME, ...change })).toBe('missing');
+    expect(checkCallbackSignature({ token: DOC_TOKEN, sign: DOC_SIGN, requestTime: DOC_TIME, nowMs: AT_DOC_TIME, ...change })).toBe(
+      'missing',
+    );
   });
 });

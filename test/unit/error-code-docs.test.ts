@@ -14,7 +14,12 @@ function tableRows(text: string, heading: string): string[][] {
   return section
     .split('\n')
     .filter((line) => line.startsWith('|'))
-    .map((line) => line.split('|').slice(1, -1).map((c) => c.trim()))
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    )
     .filter((cells) => !cells.every((c) => /^-+$/.test(c)));
 }
 
@@ -30,7 +35,9 @@ describe('the documented error codes are the listed ones', () => {
       const name = codeOf(code);
       if (name !== null) documented[name] = { exitCode: Number(exit), meaning, action };
     }
-    const listed = Object.fromEntries(Object.entries(SEEDER_ERROR_CODES).map(([code, c]) => [code, { exitCode: EXIT[c.exit], meaning: c.meaning, action: c.action }]));
+    const listed = Object.fromEntries(
+      Object.entries(SEEDER_ERROR_CODES).map(([code, c]) => [code, { exitCode: EXIT[c.exit], meaning: c.meaning, action: c.action }]),
+    );
     expect(documented).toEqual(listed);
   });
 

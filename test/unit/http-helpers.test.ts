@@ -37,7 +37,9 @@ describe('reading Authorization headers', () => {
 
 describe('log redaction of URLs', () => {
   it('cuts the Sign, whatever its case, and every parameter not known to be harmless, and keeps the rest', () => {
-    expect(redactQuery('/v1/callbacks/tencent?SdkAppid=1&Sign=abc&RequestTime=2')).toBe('/v1/callbacks/tencent?SdkAppid=1&[redacted]&RequestTime=2');
+    expect(redactQuery('/v1/callbacks/tencent?SdkAppid=1&Sign=abc&RequestTime=2')).toBe(
+      '/v1/callbacks/tencent?SdkAppid=1&[redacted]&RequestTime=2',
+    );
     expect(redactQuery('/x?sign=abc')).toBe('/x?[redacted]');
     expect(redactQuery('/v1/status?token=abc&ok')).toBe('/v1/status?[redacted]&[redacted]');
     expect(redactQuery('/v1/status?s3cret-token-as-a-name')).toBe('/v1/status?[redacted]');

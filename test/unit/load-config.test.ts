@@ -34,13 +34,20 @@ describe('loadConfig', () => {
   });
 
   it('resolves the region domain, and TIM_BASE_URL overrides it', () => {
-    expect(loadConfig({ ...TENCENT, TIM_REGION: 'singapore' }, { tencent: true }).tencent?.baseUrl).toBe('https://adminapisgp.im.qcloud.com');
+    expect(loadConfig({ ...TENCENT, TIM_REGION: 'singapore' }, { tencent: true }).tencent?.baseUrl).toBe(
+      'https://adminapisgp.im.qcloud.com',
+    );
     expect(loadConfig({ ...TENCENT }, { tencent: true }).tencent?.baseUrl).toBe('https://console.tim.qq.com');
-    expect(loadConfig({ ...TENCENT, TIM_BASE_URL: 'http://127.0.0.1:9999/' }, { tencent: true }).tencent?.baseUrl).toBe('http://127.0.0.1:9999');
+    expect(loadConfig({ ...TENCENT, TIM_BASE_URL: 'http://127.0.0.1:9999/' }, { tencent: true }).tencent?.baseUrl).toBe(
+      'http://127.0.0.1:9999',
+    );
   });
 
   it('lists every problem in one error, naming each variable and what it accepts', () => {
-    const message = problemsOf({ RATE_LIMIT_PER_SECOND: 'fast', WORKER_CONCURRENCY: '0', LOG_LEVEL: 'loud', REDIS_URL: 'http://x', TIM_REGION: 'mars' }, true);
+    const message = problemsOf(
+      { RATE_LIMIT_PER_SECOND: 'fast', WORKER_CONCURRENCY: '0', LOG_LEVEL: 'loud', REDIS_URL: 'http://x', TIM_REGION: 'mars' },
+      true,
+    );
     expect(message).toContain('RATE_LIMIT_PER_SECOND: expected a whole number from 1 to 100000, got "fast"');
     expect(message).toContain('WORKER_CONCURRENCY: expected a whole number from 1 to 10000, got "0"');
     expect(message).toContain('LOG_LEVEL: expected one of');
@@ -51,7 +58,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses a TIM_BASE_URL with credentials or a query, which would end up in every request', () => {
-    expect(problemsOf({ ...TENCENT, TIM_BASE_URL: 'http://proxy.local/?x=1' }, true)).toContain('TIM_BASE_URL: expected an http(s) URL without credentials, query or fragment');
+    expect(problemsOf({ ...TENCENT, TIM_BASE_URL: 'http://proxy.local/?x=1' }, true)).toContain(
+      'TIM_BASE_URL: expected an http(s) URL without credentials, query or fragment',
+    );
     expect(problemsOf({ ...TENCENT, TIM_BASE_URL: 'https://u:pw@proxy.local' }, true)).not.toContain('pw');
   });
 
@@ -62,7 +71,13 @@ describe('loadConfig', () => {
       expect(message).toContain(`use https://${new URL(url).host}`);
       expect(message).toContain('plain http:// is allowed only to 127.0.0.1, ::1 or localhost');
     }
-    for (const url of ['http://127.0.0.1:9999', 'http://localhost:8080', 'http://[::1]:8080', 'http://127.0.0.2', 'https://proxy.local/tim']) {
+    for (const url of [
+      'http://127.0.0.1:9999',
+      'http://localhost:8080',
+      'http://[::1]:8080',
+      'http://127.0.0.2',
+      'https://proxy.local/tim',
+    ]) {
       expect(loadConfig({ ...TENCENT, TIM_BASE_URL: url }, { tencent: true }).tencent?.baseUrl).toBe(url);
     }
   });
@@ -88,8 +103,14 @@ describe('loadConfig', () => {
       const message = problemsOf({ ...HTTP, ...seeding }, false, true);
       expect(message).toContain('CALLBACK_TOKEN: required when callbacks seed rooms (AUTO_SEED_ROBOTS or SEED_RULES_FILE is set)');
       expect(message).toContain('set the webhook authentication token of the Chat console in CALLBACK_TOKEN, or set CALLBACK_AUTH=none');
-      expect(loadConfig({ ...HTTP, ...seeding, CALLBACK_TOKEN }, { tencent: false, http: true }).http).toMatchObject({ callbackToken: CALLBACK_TOKEN, callbackAuth: 'token' });
-      expect(loadConfig({ ...HTTP, ...seeding, CALLBACK_AUTH: 'none' }, { tencent: false, http: true }).http).toMatchObject({ callbackToken: null, callbackAuth: 'none' });
+      expect(loadConfig({ ...HTTP, ...seeding, CALLBACK_TOKEN }, { tencent: false, http: true }).http).toMatchObject({
+        callbackToken: CALLBACK_TOKEN,
+        callbackAuth: 'token',
+      });
+      expect(loadConfig({ ...HTTP, ...seeding, CALLBACK_AUTH: 'none' }, { tencent: false, http: true }).http).toMatchObject({
+        callbackToken: null,
+        callbackAuth: 'none',
+      });
     }
     // Without seeding, serve starts: the callback route refuses unsigned callbacks itself.
     expect(loadConfig({ ...HTTP }, { tencent: false, http: true }).http).toMatchObject({ callbackToken: null, callbackAuth: 'token' });
@@ -102,11 +123,15 @@ describe('loadConfig', () => {
       expect(message).toContain('openssl rand -hex 24');
       expect(message).not.toContain(token);
     }
-    expect(loadConfig({ ...HTTP, CALLBACK_TOKEN: 's'.repeat(16) }, { tencent: false, http: true }).http?.callbackToken).toBe('s'.repeat(16));
+    expect(loadConfig({ ...HTTP, CALLBACK_TOKEN: 's'.repeat(16) }, { tencent: false, http: true }).http?.callbackToken).toBe(
+      's'.repeat(16),
+    );
   });
 
   it('refuses CALLBACK_AUTH=none beside a CALLBACK_TOKEN, and any other CALLBACK_AUTH', () => {
-    expect(problemsOf({ ...HTTP, CALLBACK_TOKEN, CALLBACK_AUTH: 'none' }, false, true)).toContain('CALLBACK_AUTH: none contradicts CALLBACK_TOKEN');
+    expect(problemsOf({ ...HTTP, CALLBACK_TOKEN, CALLBACK_AUTH: 'none' }, false, true)).toContain(
+      'CALLBACK_AUTH: none contradicts CALLBACK_TOKEN',
+    );
     expect(problemsOf({ ...HTTP, CALLBACK_AUTH: 'off' }, false, true)).toContain('CALLBACK_AUTH: expected one of token, none, got "off"');
   });
 
@@ -117,7 +142,15 @@ describe('loadConfig', () => {
 
   it('never echoes a secret in its errors', () => {
     const secret = 'k3y-that-must-not-leak';
-    const message = problemsOf({ TIM_SECRET_KEY: secret, TIM_USERSIG: `sig-${secret}`, TIM_BASE_URL: `https://u:${secret}@x y`, REDIS_URL: `redis://:${secret}@:bad` }, true);
+    const message = problemsOf(
+      {
+        TIM_SECRET_KEY: secret,
+        TIM_USERSIG: `sig-${secret}`,
+        TIM_BASE_URL: `https://u:${secret}@x y`,
+        REDIS_URL: `redis://:${secret}@:bad`,
+      },
+      true,
+    );
     expect(message).toContain('TIM_SDKAPPID: required');
     expect(message).toContain('TIM_BASE_URL');
     expect(message).not.toContain(secret);

@@ -11,7 +11,10 @@ function documentedCodes(): Map<string, number[]> {
     const cells = line.split('|').map((c) => c.trim());
     const [, kind, codes] = cells;
     if (kind === undefined || codes === undefined || !/^[a-z-]+$/.test(kind) || kind === 'outcome') continue;
-    rows.set(kind, [...codes.matchAll(/\b\d{5}\b/g)].map((m) => Number(m[0])));
+    rows.set(
+      kind,
+      [...codes.matchAll(/\b\d{5}\b/g)].map((m) => Number(m[0])),
+    );
   }
   return rows;
 }

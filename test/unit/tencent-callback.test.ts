@@ -4,7 +4,12 @@ import { decideCallback, type CallbackSettings } from '../../src/callbacks/tence
 
 const NOW = 1_700_000_000_000;
 // CALLBACK_AUTH=none: what happens past authentication.
-const settings: CallbackSettings = { sdkAppId: 1400000000, token: null, acceptUnsigned: true, selection: { everyRoom: ['bot_a'], rules: null } };
+const settings: CallbackSettings = {
+  sdkAppId: 1400000000,
+  token: null,
+  acceptUnsigned: true,
+  selection: { everyRoom: ['bot_a'], rules: null },
+};
 const query = (extra: Record<string, string> = {}): Record<string, string> => ({
   SdkAppid: '1400000000',
   CallbackCommand: 'Group.CallbackAfterCreateGroup',
@@ -15,7 +20,12 @@ const body = (o: Record<string, unknown> = {}): string => JSON.stringify({ Group
 
 describe('what a Tencent callback leads to', () => {
   it('seeds a new AVChatRoom', () => {
-    expect(decideCallback({ query: query(), bodyText: body() }, settings, NOW)).toEqual({ kind: 'seed', groupId: '@TGS#1', groupName: 'live', robots: ['bot_a'] });
+    expect(decideCallback({ query: query(), bodyText: body() }, settings, NOW)).toEqual({
+      kind: 'seed',
+      groupId: '@TGS#1',
+      groupName: 'live',
+      robots: ['bot_a'],
+    });
   });
 
   it.each([
@@ -38,10 +48,15 @@ describe('what a Tencent callback leads to', () => {
     const signed = { ...settings, token: 'tok' };
     const t = String(NOW / 1000);
     expect(decideCallback({ query: query(), bodyText: body() }, signed, NOW)).toEqual({ kind: 'unauthorized', check: 'missing' });
-    expect(decideCallback({ query: query({ RequestTime: t, Sign: callbackSign('other', t) }), bodyText: body() }, signed, NOW)).toEqual({ kind: 'unauthorized', check: 'mismatch' });
+    expect(decideCallback({ query: query({ RequestTime: t, Sign: callbackSign('other', t) }), bodyText: body() }, signed, NOW)).toEqual({
+      kind: 'unauthorized',
+      check: 'mismatch',
+    });
     // Even for a callback that would be ignored anyway.
     expect(decideCallback({ query: query({ SdkAppid: '1' }), bodyText: body() }, signed, NOW)).toMatchObject({ kind: 'unauthorized' });
-    expect(decideCallback({ query: query({ RequestTime: t, Sign: callbackSign('tok', t) }), bodyText: body() }, signed, NOW)).toMatchObject({ kind: 'seed' });
+    expect(decideCallback({ query: query({ RequestTime: t, Sign: callbackSign('tok', t) }), bodyText: body() }, signed, NOW)).toMatchObject(
+      { kind: 'seed' },
+    );
   });
 
   it('refuses every callback when no token is set and unsigned callbacks are not accepted (the default)', () => {
@@ -49,11 +64,16 @@ describe('what a Tencent callback leads to', () => {
     expect(decideCallback({ query: query(), bodyText: body() }, unset, NOW)).toEqual({ kind: 'unauthorized', check: 'no-token' });
     // A Sign means nothing without a token to check it against.
     const t = String(NOW / 1000);
-    expect(decideCallback({ query: query({ RequestTime: t, Sign: callbackSign('any', t) }), bodyText: body() }, unset, NOW)).toEqual({ kind: 'unauthorized', check: 'no-token' });
+    expect(decideCallback({ query: query({ RequestTime: t, Sign: callbackSign('any', t) }), bodyText: body() }, unset, NOW)).toEqual({
+      kind: 'unauthorized',
+      check: 'no-token',
+    });
   });
 
   it('takes the command from the body when the URL lacks it', () => {
     const q = { SdkAppid: '1400000000' };
-    expect(decideCallback({ query: q, bodyText: body({ CallbackCommand: 'Group.CallbackAfterCreateGroup' }) }, settings, NOW)).toMatchObject({ kind: 'seed' });
+    expect(
+      decideCallback({ query: q, bodyText: body({ CallbackCommand: 'Group.CallbackAfterCreateGroup' }) }, settings, NOW),
+    ).toMatchObject({ kind: 'seed' });
   });
 });

@@ -4,7 +4,10 @@ import { writeJobs, type EnqueueProgress, type JobSink } from '../../src/queue/w
 
 /** The jobs of one request: `jobs` jobs for room `name`. */
 function request(name: string, jobs = 1): PlannedJob[] {
-  return Array.from({ length: jobs }, (_, i) => ({ jobId: `add-${name}-${i}`, data: { command: 'add_robots', groupId: name, robots: [`bot-${i}`] } }));
+  return Array.from({ length: jobs }, (_, i) => ({
+    jobId: `add-${name}-${i}`,
+    data: { command: 'add_robots', groupId: name, robots: [`bot-${i}`] },
+  }));
 }
 const requests = (n: number, jobsEach = 1): PlannedJob[][] => Array.from({ length: n }, (_, i) => request(`room-${i}`, jobsEach));
 
@@ -38,7 +41,10 @@ class HeldSink {
 /** A stand-in queue that answers at once, recording each call's job ids. */
 function recordingSink(): { sink: JobSink; calls: string[][] } {
   const calls: string[][] = [];
-  return { calls, sink: { addBulk: (jobs) => (calls.push(jobs.map((j) => j.opts?.jobId ?? '')), Promise.resolve({ added: jobs.length, superseded: 0 })) } };
+  return {
+    calls,
+    sink: { addBulk: (jobs) => (calls.push(jobs.map((j) => j.opts?.jobId ?? '')), Promise.resolve({ added: jobs.length, superseded: 0 })) },
+  };
 }
 
 describe('writeJobs', () => {
@@ -72,7 +78,12 @@ describe('writeJobs', () => {
   it('after a failed call starts no more, waits for those in flight and reports only acknowledged calls', async () => {
     const held = new HeldSink();
     const progress: EnqueueProgress[] = [];
-    const written = writeJobs(held.sink, requests(100, 2), { jobOptions: {}, chunkSize: 10, depth: 4, onProgress: (p) => progress.push(p) });
+    const written = writeJobs(held.sink, requests(100, 2), {
+      jobOptions: {},
+      chunkSize: 10,
+      depth: 4,
+      onProgress: (p) => progress.push(p),
+    });
     await held.waitForCalls(4);
     held.calls[0]?.resolve();
     await held.waitForCalls(5);
@@ -95,7 +106,13 @@ describe('writeJobs', () => {
     const held = new HeldSink();
     const stop = new AbortController();
     const progress: EnqueueProgress[] = [];
-    const written = writeJobs(held.sink, requests(100), { jobOptions: {}, chunkSize: 10, depth: 2, signal: stop.signal, onProgress: (p) => progress.push(p) });
+    const written = writeJobs(held.sink, requests(100), {
+      jobOptions: {},
+      chunkSize: 10,
+      depth: 2,
+      signal: stop.signal,
+      onProgress: (p) => progress.push(p),
+    });
     await held.waitForCalls(2);
     stop.abort();
     held.calls[0]?.resolve();
@@ -127,7 +144,12 @@ describe('writeJobs', () => {
   it('adds up what each call says it added and superseded', async () => {
     // A sink that finds the first job of each call already waiting and the last one dead-lettered.
     const sink: JobSink = { addBulk: (jobs) => Promise.resolve({ added: jobs.length - 1, superseded: jobs.length > 1 ? 1 : 0 }) };
-    expect(await writeJobs(sink, requests(25), { jobOptions: {}, chunkSize: 10 })).toEqual({ requests: 25, jobs: 25, added: 22, superseded: 3 });
+    expect(await writeJobs(sink, requests(25), { jobOptions: {}, chunkSize: 10 })).toEqual({
+      requests: 25,
+      jobs: 25,
+      added: 22,
+      superseded: 3,
+    });
   });
 
   it('writes nothing for no requests', async () => {

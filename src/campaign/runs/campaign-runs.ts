@@ -54,7 +54,16 @@ export class CampaignRuns {
 
   /** 'started' the first time, 'again' for a retried run job, 'no-campaign' when the campaign is gone. */
   async start(name: string, runId: string, kind: CampaignRunKind, nowMs: number): Promise<'started' | 'again' | 'no-campaign'> {
-    const r = await this.#redis.eval(START, 3, this.#keys.run(name, runId), this.#keys.runs(name), this.#keys.campaign(name), runId, kind, nowMs);
+    const r = await this.#redis.eval(
+      START,
+      3,
+      this.#keys.run(name, runId),
+      this.#keys.runs(name),
+      this.#keys.campaign(name),
+      runId,
+      kind,
+      nowMs,
+    );
     if (r === 1) await this.#trim(name);
     return r === 1 ? 'started' : r === 0 ? 'again' : 'no-campaign';
   }
@@ -91,7 +100,11 @@ export class CampaignRuns {
     const excess = (await this.#redis.zcard(this.#keys.runs(name))) - MAX_RUNS_KEPT;
     if (excess <= 0) return;
     const old = await this.#redis.zrange(this.#keys.runs(name), 0, String(excess - 1));
-    await this.#redis.multi().zrem(this.#keys.runs(name), ...old).del(...old.map((id) => this.#keys.run(name, id))).exec();
+    await this.#redis
+      .multi()
+      .zrem(this.#keys.runs(name), ...old)
+      .del(...old.map((id) => this.#keys.run(name, id)))
+      .exec();
   }
 }
 

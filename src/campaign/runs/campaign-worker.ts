@@ -54,7 +54,9 @@ export async function startCampaignWorker(q: CampaignWorkerDeps, o: CampaignWork
     concurrency: o.concurrency ?? 1,
   });
   worker.on('error', (err) => logger.error({ err }, 'campaign worker error'));
-  worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: { message: err.message } }, 'campaign run failed'));
+  worker.on('failed', (job, err) =>
+    logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: { message: err.message } }, 'campaign run failed'),
+  );
   await worker.waitUntilReady();
   return {
     worker,

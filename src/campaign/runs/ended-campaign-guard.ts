@@ -12,6 +12,8 @@ export function endedCampaignGuard(q: { readonly redis: RedisClient; readonly co
   return async (data: SeedJobData): Promise<string | null> => {
     if (data.command !== 'add_robots' || data.campaignRun === undefined) return null;
     const endedAt = await q.redis.hget(keys.campaign(data.campaignRun.campaign), 'endedAt');
-    return endedAt === null ? null : `campaign ${data.campaignRun.campaign} ended at ${new Date(Number(endedAt)).toISOString()}; its robots were removed`;
+    return endedAt === null
+      ? null
+      : `campaign ${data.campaignRun.campaign} ended at ${new Date(Number(endedAt)).toISOString()}; its robots were removed`;
   };
 }

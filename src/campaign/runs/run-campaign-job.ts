@@ -52,14 +52,21 @@ export function createCampaignProcessor(deps: CampaignJobDeps) {
     if ((await campaigns.runs.start(name, runId, kind, Date.now())) === 'no-campaign') return skipped(log, 'removed just now');
     const cancelled =
       kind === 'remove'
-        ? await cancelPendingAdds(deps.seed, campaigns.store.rooms(c), { campaign: name, maxRobotsPerCall: deps.maxRobotsPerCall, logger: log })
+        ? await cancelPendingAdds(deps.seed, campaigns.store.rooms(c), {
+            campaign: name,
+            maxRobotsPerCall: deps.maxRobotsPerCall,
+            logger: log,
+          })
         : undefined;
     // Marked ended first: from then on every add of this campaign skips its call (endedCampaignGuard).
     if (kind === 'remove' && c.endedAtMs === null) await campaigns.store.markEnded(name, Date.now());
     const jobs = await enqueueRooms(deps, c, kind === 'add' ? 'add_robots' : 'del_robots', runId);
     await campaigns.runs.enqueued(name, runId, jobs, Date.now());
     if (kind === 'remove') await campaigns.scheduler.stopAll(name);
-    log.info({ runId, jobs, rooms: c.rooms, ...(cancelled === undefined ? {} : { cancelled }) }, kind === 'add' ? 'campaign run enqueued' : 'campaign ended: robots being removed');
+    log.info(
+      { runId, jobs, rooms: c.rooms, ...(cancelled === undefined ? {} : { cancelled }) },
+      kind === 'add' ? 'campaign run enqueued' : 'campaign ended: robots being removed',
+    );
     return { outcome: 'enqueued', runId, jobs, ...(cancelled === undefined ? {} : { cancelled }) };
   };
 }
@@ -71,7 +78,8 @@ async function enqueueRooms(deps: CampaignJobDeps, c: Campaign, command: RobotCo
     jobOptions: deps.jobOptions,
     campaignRun: { campaign: c.name, runId },
   });
-  if (r.requests !== c.rooms) deps.logger.error({ campaign: c.name, runId, stored: c.rooms, read: r.requests }, 'campaign rooms missing in Redis');
+  if (r.requests !== c.rooms)
+    deps.logger.error({ campaign: c.name, runId, stored: c.rooms, read: r.requests }, 'campaign rooms missing in Redis');
   return r.jobs;
 }
 

@@ -72,7 +72,8 @@ export function parseStoredSchedule(text: string | undefined): CampaignSchedule 
   const v = JSON.parse(text ?? 'null') as unknown;
   if (typeof v === 'object' && v !== null) {
     const o = v as Record<string, unknown>;
-    if (o['kind'] === 'cron' && typeof o['cron'] === 'string' && typeof o['tz'] === 'string') return { kind: 'cron', cron: o['cron'], tz: o['tz'] };
+    if (o['kind'] === 'cron' && typeof o['cron'] === 'string' && typeof o['tz'] === 'string')
+      return { kind: 'cron', cron: o['cron'], tz: o['tz'] };
     if (o['kind'] === 'every' && typeof o['everyMs'] === 'number') return { kind: 'every', everyMs: o['everyMs'] };
     if (o['kind'] === 'at' && typeof o['atMs'] === 'number') return { kind: 'at', atMs: o['atMs'] };
   }

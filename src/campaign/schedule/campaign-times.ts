@@ -20,8 +20,12 @@ export function checkCampaignTimes(spec: CampaignSpec, nowMs: number, changed: {
     });
   }
   if (schedule.kind === 'at' && removeAtMs <= schedule.atMs) {
-    throw new SeederError('USAGE', `--remove-at ${new Date(removeAtMs).toISOString()} is not after --at ${new Date(schedule.atMs).toISOString()}`, {
-      hint: 'the robots can only be removed after the run that adds them',
-    });
+    throw new SeederError(
+      'USAGE',
+      `--remove-at ${new Date(removeAtMs).toISOString()} is not after --at ${new Date(schedule.atMs).toISOString()}`,
+      {
+        hint: 'the robots can only be removed after the run that adds them',
+      },
+    );
   }
 }

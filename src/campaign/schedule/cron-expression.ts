@@ -6,7 +6,18 @@ const CRON_HINT =
   'or 6 with seconds first; quote the expression in the shell';
 
 /** Aliases cron-parser understands; anything else must have 5 or 6 fields. */
-const ALIASES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@hourly', '@minutely', '@secondly', '@weekdays', '@weekends']);
+const ALIASES = new Set([
+  '@yearly',
+  '@annually',
+  '@monthly',
+  '@weekly',
+  '@daily',
+  '@hourly',
+  '@minutely',
+  '@secondly',
+  '@weekdays',
+  '@weekends',
+]);
 
 /**
  * Checks a time zone against the IANA database this Node carries and returns its canonical
@@ -48,5 +59,7 @@ export function validateCron(expression: string, tz: string, what = '--cron'): s
 
 /** The first time after `fromMs` the expression matches in `tz`; throws when it never does. */
 export function nextCronTime(expression: string, tz: string, fromMs: number): number {
-  return CronExpressionParser.parse(expression, { tz, currentDate: new Date(fromMs) }).next().getTime();
+  return CronExpressionParser.parse(expression, { tz, currentDate: new Date(fromMs) })
+    .next()
+    .getTime();
 }

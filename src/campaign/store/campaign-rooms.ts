@@ -26,7 +26,11 @@ const CHUNKS_PER_READ = 10;
 export const ROOMS_GRACE_SECONDS = 3600;
 
 /** Streams requests into `key` as chunks of JSON lines; returns the counts and a digest of the content. */
-export async function stageRooms(redis: RedisClient, key: string, requests: AsyncIterable<SeedRequest> | Iterable<SeedRequest>): Promise<StagedRooms> {
+export async function stageRooms(
+  redis: RedisClient,
+  key: string,
+  requests: AsyncIterable<SeedRequest> | Iterable<SeedRequest>,
+): Promise<StagedRooms> {
   const hash = createHash('sha256');
   let rooms = 0;
   let robots = 0;

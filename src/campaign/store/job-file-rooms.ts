@@ -14,7 +14,12 @@ export function jobFileRooms(path: string, options: ReadJobFileOptions): RoomSou
     requests: validRequests(path, options, tally),
     finish() {
       if (tally.invalid === 0) return;
-      throw invalidLinesError(path, tally, 'the campaign was not saved', 'fix these lines and run again: a campaign takes its job file whole or not at all');
+      throw invalidLinesError(
+        path,
+        tally,
+        'the campaign was not saved',
+        'fix these lines and run again: a campaign takes its job file whole or not at all',
+      );
     },
   };
 }

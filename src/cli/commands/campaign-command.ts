@@ -52,7 +52,8 @@ export async function campaignCommand(args: readonly string[]): Promise<number> 
     if (misplaced !== undefined) throw new SeederError('USAGE', `--${misplaced} applies to campaign add only`, { hint: `usage: ${usage}` });
   }
   if (action === 'list' || action === 'sync') {
-    if (rest.length > (action === 'sync' ? 1 : 0)) throw new SeederError('USAGE', `unexpected argument ${JSON.stringify(rest.at(-1))}`, { hint: `usage: ${usage}` });
+    if (rest.length > (action === 'sync' ? 1 : 0))
+      throw new SeederError('USAGE', `unexpected argument ${JSON.stringify(rest.at(-1))}`, { hint: `usage: ${usage}` });
   }
   const name = action === 'list' || action === 'sync' ? '' : validateCampaignName(requirePositional(rest, 'the campaign NAME', usage));
   // Everything the flags can be wrong about is checked before Redis is asked anything.
@@ -83,7 +84,10 @@ export async function campaignCommand(args: readonly string[]): Promise<number> 
       case 'resume': {
         await (action === 'pause' ? campaigns.pause(name) : campaigns.resume(name));
         const view = await campaigns.view(name);
-        print(campaignJson(view), `campaign ${name} is ${stateOf(view)}${view.nextRunAtMs === null ? '' : `; next run ${new Date(view.nextRunAtMs).toISOString()}`}\n`);
+        print(
+          campaignJson(view),
+          `campaign ${name} is ${stateOf(view)}${view.nextRunAtMs === null ? '' : `; next run ${new Date(view.nextRunAtMs).toISOString()}`}\n`,
+        );
         break;
       }
       case 'remove':
@@ -97,9 +101,15 @@ export async function campaignCommand(args: readonly string[]): Promise<number> 
         const r = await syncCampaigns(campaigns, declarations ?? [], (d) =>
           jobFileRooms(resolve(d.source), { ...readOptions, ...(d.format === undefined ? {} : { format: d.format }) }),
         );
-        const line = (what: string, names: readonly string[]): string => `${what} ${names.length}${names.length > 0 ? `: ${names.join(', ')}` : ''}`;
+        const line = (what: string, names: readonly string[]): string =>
+          `${what} ${names.length}${names.length > 0 ? `: ${names.join(', ')}` : ''}`;
         const none = `no campaigns declared in ${rest[0] ?? 'jobs'} (its *.json files; *.example.json ones are skipped)\n`;
-        print(r, declarations?.length === 0 ? none : `${[line('added', r.added), line('updated', r.updated), line('unchanged', r.unchanged)].join('\n')}\n`);
+        print(
+          r,
+          declarations?.length === 0
+            ? none
+            : `${[line('added', r.added), line('updated', r.updated), line('unchanged', r.unchanged)].join('\n')}\n`,
+        );
         break;
       }
     }
@@ -123,8 +133,13 @@ function actionOf(text: string | undefined): Action {
   });
 }
 
-function addSpec(name: string, values: { file?: string; cron?: string; tz?: string; every?: string; at?: string; 'remove-at'?: string }, usage: string): CampaignSpec {
-  if (values.file === undefined) throw new SeederError('USAGE', 'missing --file FILE (the job file of the rooms)', { hint: `usage: ${usage}` });
+function addSpec(
+  name: string,
+  values: { file?: string; cron?: string; tz?: string; every?: string; at?: string; 'remove-at'?: string },
+  usage: string,
+): CampaignSpec {
+  if (values.file === undefined)
+    throw new SeederError('USAGE', 'missing --file FILE (the job file of the rooms)', { hint: `usage: ${usage}` });
   const schedule = parseSchedule({ cron: values.cron, tz: values.tz, every: values.every, at: values.at });
   const removeAt = values['remove-at'];
   return { name, schedule, removeAtMs: removeAt === undefined ? null : parseInstant(removeAt, '--remove-at'), source: values.file };

@@ -30,7 +30,11 @@ export async function dlqCommand(args: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     const n = action === 'replay' ? await q.deadLetters.replay(filter) : await q.deadLetters.purge(filter);
-    ctx.out.write(values.json ? `${JSON.stringify({ [action === 'replay' ? 'replayed' : 'purged']: n })}\n` : `${action === 'replay' ? 'replayed' : 'purged'} ${n} dead letters\n`);
+    ctx.out.write(
+      values.json
+        ? `${JSON.stringify({ [action === 'replay' ? 'replayed' : 'purged']: n })}\n`
+        : `${action === 'replay' ? 'replayed' : 'purged'} ${n} dead letters\n`,
+    );
     return EXIT.ok;
   } finally {
     await q.close();
@@ -40,7 +44,8 @@ export async function dlqCommand(args: readonly string[]): Promise<number> {
 function describeEntries(entries: readonly DeadLetterEntry[]): string {
   if (entries.length === 0) return 'no dead letters\n';
   const rows = entries.map(
-    (e) => `${e.failedAt}  ${String(e.errorCode ?? '-').padEnd(6)} ${e.groupId}  robots=${e.robots.length} attempts=${e.attempts}  ${e.errorInfo}`,
+    (e) =>
+      `${e.failedAt}  ${String(e.errorCode ?? '-').padEnd(6)} ${e.groupId}  robots=${e.robots.length} attempts=${e.attempts}  ${e.errorInfo}`,
   );
   return `${rows.join('\n')}\n${entries.length} dead letters\n`;
 }

@@ -11,11 +11,7 @@ import { ENQUEUE_USAGE } from '../command-help.js';
 
 /** `enqueue FILE`: validate a job file and put its jobs in the seed queue. */
 export async function enqueueCommand(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    { ...COMMON_FLAGS, ...FILE_FLAGS },
-    ENQUEUE_USAGE,
-  );
+  const { values, positionals } = parseCommandArgs(args, { ...COMMON_FLAGS, ...FILE_FLAGS }, ENQUEUE_USAGE);
   const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file, or - for standard input)', ENQUEUE_USAGE);
   const ctx = createCliContext(values, { tencent: false });
   const q = await openQueueRuntime(ctx.config, ctx.logger, 'producer');

@@ -11,15 +11,28 @@ import { MOCK_API_USAGE } from '../command-help.js';
 export async function mockApiCommand(args: readonly string[]): Promise<number> {
   const { values } = parseCommandArgs(
     args,
-    { port: { type: 'string' }, host: { type: 'string' }, rate: { type: 'string' }, 'latency-ms': { type: 'string' }, 'log-level': { type: 'string' } },
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      rate: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
     MOCK_API_USAGE,
   );
   // The mock checks UserSigs the way Tencent does, so it reads the Tencent settings the workers read.
-  const { tencent, logLevel } = loadConfig({ ...process.env, ...(values['log-level'] === undefined ? {} : { LOG_LEVEL: values['log-level'] }) }, { tencent: true });
+  const { tencent, logLevel } = loadConfig(
+    { ...process.env, ...(values['log-level'] === undefined ? {} : { LOG_LEVEL: values['log-level'] }) },
+    { tencent: true },
+  );
   if (tencent === null || tencent.secretKey === null) {
-    throw new SeederError('CONFIG_INVALID', 'mock-api needs TIM_SECRET_KEY (not a ready TIM_USERSIG): it checks UserSigs the way Tencent does', {
-      hint: 'export TIM_SDKAPPID=1400000000 TIM_SECRET_KEY=any-test-key (the same values the workers use)',
-    });
+    throw new SeederError(
+      'CONFIG_INVALID',
+      'mock-api needs TIM_SECRET_KEY (not a ready TIM_USERSIG): it checks UserSigs the way Tencent does',
+      {
+        hint: 'export TIM_SDKAPPID=1400000000 TIM_SECRET_KEY=any-test-key (the same values the workers use)',
+      },
+    );
   }
   const { sdkAppId, secretKey } = tencent;
   const logger = createLogger(logLevel);

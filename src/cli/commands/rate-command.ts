@@ -16,7 +16,11 @@ export async function rateCommand(args: readonly string[]): Promise<number> {
   const [action, value, ...extra] = positionals;
   const usage = { hint: `usage: ${RATE_USAGE}` };
   if (action !== 'show' && action !== 'set' && action !== 'reset') {
-    throw new SeederError('USAGE', action === undefined ? 'missing the rate action' : `unknown rate action ${JSON.stringify(action)}`, usage);
+    throw new SeederError(
+      'USAGE',
+      action === undefined ? 'missing the rate action' : `unknown rate action ${JSON.stringify(action)}`,
+      usage,
+    );
   }
   const ceiling = action === 'set' ? ceilingArgument(value, usage) : null;
   const unexpected = action === 'set' ? extra[0] : value;
@@ -32,7 +36,11 @@ export async function rateCommand(args: readonly string[]): Promise<number> {
 function ceilingArgument(value: string | undefined, usage: { hint: string }): number {
   const n = value !== undefined && /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < 1 || n > MAX_CEILING) {
-    throw new SeederError('USAGE', `rate set: expected N, a whole number of calls per second from 1 to ${MAX_CEILING}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`, usage);
+    throw new SeederError(
+      'USAGE',
+      `rate set: expected N, a whole number of calls per second from 1 to ${MAX_CEILING}, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+      usage,
+    );
   }
   return n;
 }

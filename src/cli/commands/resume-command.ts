@@ -15,6 +15,11 @@ export async function resumeCommand(args: readonly string[]): Promise<number> {
   const ctx = createCliContext(values, { tencent: false });
   const lifted = await resumeFleet(ctx.config, ctx.logger);
   if (values.json) ctx.out.write(`${JSON.stringify({ lifted })}\n`);
-  else ctx.out.write(lifted === null ? 'the fleet was not paused\n' : `lifted the pause (${describeAccountProblem(lifted)}); workers call again within a second\n`);
+  else
+    ctx.out.write(
+      lifted === null
+        ? 'the fleet was not paused\n'
+        : `lifted the pause (${describeAccountProblem(lifted)}); workers call again within a second\n`,
+    );
   return EXIT.ok;
 }

@@ -21,11 +21,7 @@ import { RUN_USAGE } from '../command-help.js';
  * API_UNREACHABLE (exit 5): the jobs left stay in the queue for the next run or a worker.
  */
 export async function runCommand(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    { ...COMMON_FLAGS, ...FILE_FLAGS, concurrency: { type: 'string' } },
-    RUN_USAGE,
-  );
+  const { values, positionals } = parseCommandArgs(args, { ...COMMON_FLAGS, ...FILE_FLAGS, concurrency: { type: 'string' } }, RUN_USAGE);
   const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file, or - for standard input)', RUN_USAGE);
   integerFlag('concurrency', values.concurrency, 1, 10_000);
   const ctx = createCliContext(values, { tencent: true });

@@ -10,7 +10,8 @@ export async function statusCommand(args: readonly string[]): Promise<number> {
   const { values } = parseCommandArgs(args, { ...COMMON_FLAGS, json: { type: 'boolean', default: false } }, STATUS_USAGE);
   const ctx = createCliContext(values, { tencent: false });
   const { queue: s, paused } = await readFleetStatus(ctx.config, ctx.logger);
-  if (paused !== null) ctx.err.write(`robot-seeder status: THE FLEET IS PAUSED: ${describeAccountProblem(paused)}\n  hint: ${ACCOUNT_PAUSE_HINT}\n`);
+  if (paused !== null)
+    ctx.err.write(`robot-seeder status: THE FLEET IS PAUSED: ${describeAccountProblem(paused)}\n  hint: ${ACCOUNT_PAUSE_HINT}\n`);
   ctx.out.write(
     values.json
       ? `${JSON.stringify(s)}\n`

@@ -45,7 +45,11 @@ describe('the Tencent API down for 20 s in the middle of a run', () => {
     await waitFor('work under way', async () => (await q.status()).completed >= 300, 30_000, 50);
 
     // 20 s of outage in three shapes: connections cut, refused, then accepted and never answered.
-    const phases: Array<['cut' | 'refuse' | 'stall', number]> = [['cut', 7000], ['refuse', 7000], ['stall', 6000]];
+    const phases: Array<['cut' | 'refuse' | 'stall', number]> = [
+      ['cut', 7000],
+      ['refuse', 7000],
+      ['stall', 6000],
+    ];
     let sawOpen = false;
     for (const [mode, ms] of phases) {
       await proxy.setMode(mode);
@@ -57,10 +61,15 @@ describe('the Tencent API down for 20 s in the middle of a run', () => {
     }
     await proxy.setMode('pass');
 
-    await waitFor('every job completed or dead-lettered', async () => {
-      const s = await q.status();
-      return isDrained(s) && s.completed + s.deadLetter === ROOMS;
-    }, 90_000, 200);
+    await waitFor(
+      'every job completed or dead-lettered',
+      async () => {
+        const s = await q.status();
+        return isDrained(s) && s.completed + s.deadLetter === ROOMS;
+      },
+      90_000,
+      200,
+    );
 
     const status = await q.status();
     const sentIntoOutage = w.stats.snapshot().calls - mock.stats().calls;

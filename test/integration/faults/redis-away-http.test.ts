@@ -52,7 +52,11 @@ describe('Redis-backed routes answer 503 at once while Redis is away (issue 8, o
       });
       const took = Date.now() - started;
       const body = (await answer.json()) as { error?: string; message?: string };
-      expect({ route: `${r.method} ${r.url}`, status: answer.status, error: body.error }).toEqual({ route: `${r.method} ${r.url}`, status: 503, error: 'REDIS_UNAVAILABLE' });
+      expect({ route: `${r.method} ${r.url}`, status: answer.status, error: body.error }).toEqual({
+        route: `${r.method} ${r.url}`,
+        status: 503,
+        error: 'REDIS_UNAVAILABLE',
+      });
       expect(body.message).toMatch(/Redis/);
       expect(took, `${r.method} ${r.url} took ${took} ms`).toBeLessThan(REDIS_AWAY_MS);
     }
@@ -75,6 +79,8 @@ describe('Redis-backed routes answer 503 at once while Redis is away (issue 8, o
     expect(Date.now() - started).toBeLessThan(SERVICE_COMMAND_TIMEOUT_MS + 1000);
     // The stalled connection is dropped for a new one: once the network is back, so is the service.
     await p.setMode('pass');
-    await expect.poll(async () => (await fetch(`${s.url}/v1/status`, { headers: AUTH })).status, { timeout: 15_000, interval: 500 }).toBe(200);
+    await expect
+      .poll(async () => (await fetch(`${s.url}/v1/status`, { headers: AUTH })).status, { timeout: 15_000, interval: 500 })
+      .toBe(200);
   });
 });

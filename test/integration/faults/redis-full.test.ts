@@ -43,7 +43,8 @@ describe('Redis full (maxmemory reached, noeviction) under a running worker', ()
     expect((await runCli(['enqueue', file, '--json'], env)).code).toBe(0);
     const admin = new Redis(server.url);
     try {
-      const status = async (): Promise<Record<string, number>> => JSON.parse((await runCli(['status', '--json'], env)).stdout.trim()) as Record<string, number>;
+      const status = async (): Promise<Record<string, number>> =>
+        JSON.parse((await runCli(['status', '--json'], env)).stdout.trim()) as Record<string, number>;
       const worker = reaper.track(startCli(['worker'], env));
       await waitFor('some rooms seeded', () => mock.rooms() >= 200, 30_000, 20);
 
@@ -57,7 +58,9 @@ describe('Redis full (maxmemory reached, noeviction) under a running worker', ()
       await waitFor('the queue drained', async () => (await status()).completed === ROOMS, 30_000, 200);
       worker.child.kill('SIGTERM');
       const r = await worker.exited;
-      console.log(`[redis-full] rooms seeded while Redis was full for ${FULL_MS} ms: ${roomsDuringFull}; calls in all: ${mock.stats().calls} for ${ROOMS} rooms`);
+      console.log(
+        `[redis-full] rooms seeded while Redis was full for ${FULL_MS} ms: ${roomsDuringFull}; calls in all: ${mock.stats().calls} for ${ROOMS} rooms`,
+      );
       expect(r.code, r.stderr.slice(-3000)).toBe(0);
       expect(await status()).toEqual({ waiting: 0, active: 0, delayed: 0, completed: ROOMS, deadLetter: 0 });
       const lines = logLines(r.stderr);

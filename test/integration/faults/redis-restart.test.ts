@@ -41,7 +41,12 @@ async function noscriptErrors(url: string): Promise<number> {
 
 /** Log lines that would mean a worker failed jobs or gave up because of the outage. */
 function badLines(stderr: string): Array<Record<string, unknown>> {
-  return logLines(stderr).filter((l) => l['msg'] === 'dead-lettered' || JSON.stringify(l).includes('NOSCRIPT') || l['msg'] === 'limiter granted no slot in time; abandoning the call');
+  return logLines(stderr).filter(
+    (l) =>
+      l['msg'] === 'dead-lettered' ||
+      JSON.stringify(l).includes('NOSCRIPT') ||
+      l['msg'] === 'limiter granted no slot in time; abandoning the call',
+  );
 }
 
 describe('Redis restarted under running workers', () => {
@@ -89,10 +94,15 @@ describe('Redis restarted under running workers', () => {
   }
 
   async function drained(queue: QueueRuntime, jobs: number, timeoutMs: number): Promise<void> {
-    await waitFor(`${jobs} jobs completed or dead-lettered`, async () => {
-      const s = await queue.status();
-      return isDrained(s) && s.completed + s.deadLetter >= jobs;
-    }, timeoutMs, 100);
+    await waitFor(
+      `${jobs} jobs completed or dead-lettered`,
+      async () => {
+        const s = await queue.status();
+        return isDrained(s) && s.completed + s.deadLetter >= jobs;
+      },
+      timeoutMs,
+      100,
+    );
   }
 
   /** SIGTERMs the workers (which must still be the first processes: nobody restarted them) and checks their logs. */
@@ -104,7 +114,12 @@ describe('Redis restarted under running workers', () => {
       expect(badLines(r.stderr)).toEqual([]);
       // Regression: BullMQ printed every relayed connection error of a Queue without an 'error'
       // listener with console.error, ~100 lines of raw stack traces per worker during a restart.
-      expect(r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('{')).slice(0, 10)).toEqual([]);
+      expect(
+        r.stderr
+          .split('\n')
+          .filter((l) => l !== '' && !l.startsWith('{'))
+          .slice(0, 10),
+      ).toEqual([]);
     }
   }
 
@@ -183,7 +198,9 @@ describe('Redis restarted under running workers', () => {
     const flushedAt = Date.now();
 
     await drained(queue, ROOMS, 30_000);
-    const after = wholeSeconds(mock.stats().perSecond, flushedAt, Date.now()).filter((s) => s.calls > 0).slice(0, -1);
+    const after = wholeSeconds(mock.stats().perSecond, flushedAt, Date.now())
+      .filter((s) => s.calls > 0)
+      .slice(0, -1);
     const noscript = await noscriptErrors(server.url);
     console.log(`[redis-restart] after SCRIPT FLUSH: calls/s ${after.map((s) => s.calls).join(', ')}; NOSCRIPT answers: ${noscript}`);
     expect(noscript).toBeGreaterThan(0);

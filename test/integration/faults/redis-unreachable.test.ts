@@ -56,7 +56,9 @@ describe('Redis unreachable while enqueueing', () => {
     const started = Date.now();
     const r = await runCli(['enqueue', small, '--json'], env(uniquePrefix()));
     const tookMs = Date.now() - started;
-    console.log(`[redis-unreachable] enqueue with nothing listening on ${server.url} exited ${r.code} after ${tookMs} ms (process start included)`);
+    console.log(
+      `[redis-unreachable] enqueue with nothing listening on ${server.url} exited ${r.code} after ${tookMs} ms (process start included)`,
+    );
     expect(r.code).toBe(EXIT.redisUnavailable);
     expect(tookMs).toBeLessThan(15_000);
     expect(r.stdout).toBe('');

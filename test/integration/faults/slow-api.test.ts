@@ -22,11 +22,15 @@ async function setUp(latencyMs: { min: number; max: number }, env: Record<string
 }
 
 async function seed(groupIds: string[]): Promise<void> {
-  await enqueueRequests(q.jobs, groupIds.map((groupId) => ({ groupId, robots: ['bot_1'] })), {
-    command: 'add_robots',
-    maxRobotsPerCall: 500,
-    jobOptions: seedJobOptions(q.config),
-  });
+  await enqueueRequests(
+    q.jobs,
+    groupIds.map((groupId) => ({ groupId, robots: ['bot_1'] })),
+    {
+      command: 'add_robots',
+      maxRobotsPerCall: 500,
+      jobOptions: seedJobOptions(q.config),
+    },
+  );
 }
 
 afterEach(async () => {
@@ -43,10 +47,15 @@ describe('a slow API', () => {
     const rooms = [...Array.from({ length: 6 }, (_, i) => `slow-${i}~slowx1`), ...Array.from({ length: 20 }, (_, i) => `fast-${i}`)];
     await seed(rooms);
     w = await startWorkerRuntime(q);
-    await waitFor('all done', async () => {
-      const s = await q.status();
-      return isDrained(s) && s.completed === rooms.length;
-    }, 60_000, 100);
+    await waitFor(
+      'all done',
+      async () => {
+        const s = await q.status();
+        return isDrained(s) && s.completed === rooms.length;
+      },
+      60_000,
+      100,
+    );
     expect(await q.status()).toMatchObject({ active: 0, deadLetter: 0, completed: rooms.length });
     // Each slow room's first call timed out (the mock answers it only later) and was sent again.
     const calls = w.stats.snapshot();
@@ -65,9 +74,14 @@ describe('a slow API', () => {
     await waitFor('concurrency raised', () => worker.concurrency >= 60, 30_000, 100);
     // 200/s × ~0.35 s × 1.5 ≈ 105: well above the configured 10, never above the ceiling.
     expect(worker.concurrency).toBeLessThanOrEqual(q.config.workerMaxConcurrency);
-    await waitFor('all done', async () => {
-      const s = await q.status();
-      return isDrained(s) && s.completed === 600;
-    }, 60_000, 100);
+    await waitFor(
+      'all done',
+      async () => {
+        const s = await q.status();
+        return isDrained(s) && s.completed === 600;
+      },
+      60_000,
+      100,
+    );
   });
 });

@@ -124,8 +124,13 @@ describe('a worker process killed with SIGKILL mid-run', () => {
     // its own; one the victim was completing as it died may have made it, so not all of its group.
     await sleep(1500);
     const placesAfterKill = await jobPlaces([...held.values()].flat());
-    const groups = [...held.entries()].map(([workerId, ids]) => ({ workerId, ids: ids.filter((id) => placesAfterKill.get(id) === 'active') }));
-    const report = JSON.stringify(groups.map((g) => ({ workerId: g.workerId, held: held.get(g.workerId)?.length, stillActive: g.ids.length })));
+    const groups = [...held.entries()].map(([workerId, ids]) => ({
+      workerId,
+      ids: ids.filter((id) => placesAfterKill.get(id) === 'active'),
+    }));
+    const report = JSON.stringify(
+      groups.map((g) => ({ workerId: g.workerId, held: held.get(g.workerId)?.length, stillActive: g.ids.length })),
+    );
     const dead = groups.filter((g) => g.ids.length > 0);
     expect(dead, report).toHaveLength(1);
     const deadIds = dead[0]?.ids ?? [];
@@ -159,7 +164,9 @@ describe('a worker process killed with SIGKILL mid-run', () => {
 
     // The survivor went on at the cap while the victim's jobs were stalled: the dead process held no limiter slot.
     const afterKill = wholeSeconds(mock.stats().perSecond, killedAt, survivorRanDry.at);
-    console.log(`[worker-killed] calls/s by the survivor alone after the kill: ${afterKill.map((s) => s.calls).join(', ')} (mean ${meanCalls(afterKill)})`);
+    console.log(
+      `[worker-killed] calls/s by the survivor alone after the kill: ${afterKill.map((s) => s.calls).join(', ')} (mean ${meanCalls(afterKill)})`,
+    );
     if (afterKill.length > 0) expect(meanCalls(afterKill)).toBeGreaterThanOrEqual(RATE_CAP / 2);
 
     await waitFor('the first batch drained', async () => isDrained(await q.status()), 30_000, 100);
@@ -170,14 +177,21 @@ describe('a worker process killed with SIGKILL mid-run', () => {
     await waitFor('the third worker started', () => logLines(third.stderr()).some((l) => l['msg'] === 'worker started'), 20_000, 50);
     const secondStart = Date.now();
     await enqueue(join(dir, 'second.jsonl'), SECOND_BATCH);
-    await waitFor('the second batch drained', async () => {
-      const s = await q.status();
-      return isDrained(s) && s.completed >= FIRST_BATCH + SECOND_BATCH;
-    }, 30_000, 100);
+    await waitFor(
+      'the second batch drained',
+      async () => {
+        const s = await q.status();
+        return isDrained(s) && s.completed >= FIRST_BATCH + SECOND_BATCH;
+      },
+      30_000,
+      100,
+    );
     const secondSeconds = wholeSeconds(mock.stats().perSecond, secondStart, Date.now()).filter((s) => s.calls > 0);
     // Left out: the first and last second with calls, partly idle (enqueue still running, queue running dry).
     const steady = secondSeconds.slice(1, -1);
-    console.log(`[worker-killed] calls/s with the survivor and a new worker: ${secondSeconds.map((s) => s.calls).join(', ')} (steady mean ${meanCalls(steady)}, busiest ${maxCalls(secondSeconds)})`);
+    console.log(
+      `[worker-killed] calls/s with the survivor and a new worker: ${secondSeconds.map((s) => s.calls).join(', ')} (steady mean ${meanCalls(steady)}, busiest ${maxCalls(secondSeconds)})`,
+    );
     expect(meanCalls(steady)).toBeGreaterThanOrEqual(RATE_CAP / 2);
     expect(maxCalls(secondSeconds)).toBeLessThanOrEqual(RATE_CAP + 5);
 
@@ -190,10 +204,18 @@ describe('a worker process killed with SIGKILL mid-run', () => {
     // Accounting: every job once, every room seeded; a job the victim had called may have been called again (add_robots is idempotent).
     const status = await runCli(['status', '--json'], env);
     expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout.trim())).toEqual({ waiting: 0, active: 0, delayed: 0, completed: FIRST_BATCH + SECOND_BATCH, deadLetter: 0 });
+    expect(JSON.parse(status.stdout.trim())).toEqual({
+      waiting: 0,
+      active: 0,
+      delayed: 0,
+      completed: FIRST_BATCH + SECOND_BATCH,
+      deadLetter: 0,
+    });
     for (const room of [...first, ...second]) expect(mock.robotsIn(room), room).toEqual(TEST_ROBOTS);
     const stats = mock.stats();
-    console.log(`[worker-killed] calls: ${callsFirst} for ${FIRST_BATCH} first-batch jobs (${callsFirst - FIRST_BATCH} repeated after the kill), ${stats.calls} in all; refused for rate: ${stats.refusedForRate}; third worker made ${thirdCalls}`);
+    console.log(
+      `[worker-killed] calls: ${callsFirst} for ${FIRST_BATCH} first-batch jobs (${callsFirst - FIRST_BATCH} repeated after the kill), ${stats.calls} in all; refused for rate: ${stats.refusedForRate}; third worker made ${thirdCalls}`,
+    );
     expect(callsFirst - FIRST_BATCH).toBeLessThanOrEqual(deadIds.length + CONCURRENCY);
     expect(stats.refusedForRate).toBeLessThanOrEqual(stats.calls * 0.005);
   });

@@ -22,7 +22,13 @@ describe('parseDeclarations', () => {
     });
     expect(problems).toEqual([]);
     expect(declarations).toEqual([
-      { name: 'evening', source: 'jobs/evening.jsonl', schedule: { kind: 'every', everyMs: 21_600_000 }, removeAtMs: null, declaredIn: 'c.json' },
+      {
+        name: 'evening',
+        source: 'jobs/evening.jsonl',
+        schedule: { kind: 'every', everyMs: 21_600_000 },
+        removeAtMs: null,
+        declaredIn: 'c.json',
+      },
       {
         name: 'daily',
         source: 'jobs/d.csv',
@@ -31,7 +37,13 @@ describe('parseDeclarations', () => {
         format: 'csv',
         declaredIn: 'c.json',
       },
-      { name: 'launch', source: 'jobs/l.jsonl', schedule: { kind: 'at', atMs: Date.UTC(2030, 5, 1, 12) }, removeAtMs: null, declaredIn: 'c.json' },
+      {
+        name: 'launch',
+        source: 'jobs/l.jsonl',
+        schedule: { kind: 'at', atMs: Date.UTC(2030, 5, 1, 12) },
+        removeAtMs: null,
+        declaredIn: 'c.json',
+      },
     ]);
   });
 
@@ -99,7 +111,15 @@ describe('readDeclarations', () => {
     const d = join(dir, 'dup');
     await mkdir(d, { recursive: true });
     await writeFile(join(d, 'one.json'), JSON.stringify({ campaigns: [{ name: 'same', file: 'a.jsonl', every: '1h' }] }));
-    await writeFile(join(d, 'two.json'), JSON.stringify({ campaigns: [{ name: 'same', file: 'b.jsonl', every: '2h' }, { name: 'x', file: 'b.jsonl' }] }));
+    await writeFile(
+      join(d, 'two.json'),
+      JSON.stringify({
+        campaigns: [
+          { name: 'same', file: 'b.jsonl', every: '2h' },
+          { name: 'x', file: 'b.jsonl' },
+        ],
+      }),
+    );
     const err = await readDeclarations(d).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SeederError);
     expect((err as SeederError).code).toBe('INPUT_INVALID');

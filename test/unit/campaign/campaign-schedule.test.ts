@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeSchedule, parseSchedule, parseStoredSchedule, type ScheduleInput } from '../../../src/campaign/schedule/campaign-schedule.js';
+import {
+  describeSchedule,
+  parseSchedule,
+  parseStoredSchedule,
+  type ScheduleInput,
+} from '../../../src/campaign/schedule/campaign-schedule.js';
 import { nextCronTime, validateCron, validateTimeZone } from '../../../src/campaign/schedule/cron-expression.js';
 import { parseInstant } from '../../../src/campaign/schedule/instant.js';
 import { SeederError } from '../../../src/errors/seeder-error.js';
@@ -17,7 +22,11 @@ function usageError(f: () => unknown): SeederError {
 describe('parseSchedule', () => {
   it('reads each of the three forms', () => {
     expect(parseSchedule({ every: '6h' })).toEqual({ kind: 'every', everyMs: 21_600_000 });
-    expect(parseSchedule({ cron: ' 0  20 * * * ', tz: 'asia/shanghai' })).toEqual({ kind: 'cron', cron: '0 20 * * *', tz: 'Asia/Shanghai' });
+    expect(parseSchedule({ cron: ' 0  20 * * * ', tz: 'asia/shanghai' })).toEqual({
+      kind: 'cron',
+      cron: '0 20 * * *',
+      tz: 'Asia/Shanghai',
+    });
     expect(parseSchedule({ at: '2030-06-01T20:00:00+08:00' })).toEqual({ kind: 'at', atMs: Date.UTC(2030, 5, 1, 12) });
   });
 
@@ -46,12 +55,23 @@ describe('parseSchedule', () => {
   });
 
   it('names declaration fields in its messages when given their labels', () => {
-    const labels = { cron: 'f.json: campaigns[1].cron', tz: 'f.json: campaigns[1].tz', every: 'f.json: campaigns[1].every', at: 'f.json: campaigns[1].at' };
-    expect(usageError(() => parseSchedule({ every: '1h', at: '2030-01-01T00:00Z' }, labels)).message).toContain('f.json: campaigns[1].every and f.json: campaigns[1].at');
+    const labels = {
+      cron: 'f.json: campaigns[1].cron',
+      tz: 'f.json: campaigns[1].tz',
+      every: 'f.json: campaigns[1].every',
+      at: 'f.json: campaigns[1].at',
+    };
+    expect(usageError(() => parseSchedule({ every: '1h', at: '2030-01-01T00:00Z' }, labels)).message).toContain(
+      'f.json: campaigns[1].every and f.json: campaigns[1].at',
+    );
   });
 
   it('describes and stores schedules round trip', () => {
-    for (const s of [parseSchedule({ every: '1h30m' }), parseSchedule({ cron: '0 20 * * *', tz: 'Europe/Berlin' }), parseSchedule({ at: '2030-01-01T00:00:00Z' })]) {
+    for (const s of [
+      parseSchedule({ every: '1h30m' }),
+      parseSchedule({ cron: '0 20 * * *', tz: 'Europe/Berlin' }),
+      parseSchedule({ at: '2030-01-01T00:00:00Z' }),
+    ]) {
       expect(parseStoredSchedule(JSON.stringify(s))).toEqual(s);
     }
     expect(describeSchedule({ kind: 'every', everyMs: 5_400_000 })).toBe('every 1h30m');
@@ -89,7 +109,15 @@ describe('parseInstant', () => {
     expect(parseInstant(text, '--at')).toBe(ms);
   });
 
-  it.each(['2030-06-01', '2030-06-01T12:00:00', '2030-02-30T00:00Z', '2030-01-01T24:00Z', '2030-13-01T00:00Z', 'tomorrow', '1717243200000'])('refuses %j', (text) => {
+  it.each([
+    '2030-06-01',
+    '2030-06-01T12:00:00',
+    '2030-02-30T00:00Z',
+    '2030-01-01T24:00Z',
+    '2030-13-01T00:00Z',
+    'tomorrow',
+    '1717243200000',
+  ])('refuses %j', (text) => {
     expect(usageError(() => parseInstant(text, '--remove-at')).message).toMatch(/^--remove-at: /);
   });
 });

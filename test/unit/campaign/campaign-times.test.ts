@@ -3,12 +3,20 @@ import type { CampaignSpec } from '../../../src/campaign/campaign.js';
 import { checkCampaignTimes } from '../../../src/campaign/schedule/campaign-times.js';
 
 const NOW = Date.UTC(2030, 0, 1);
-const spec = (o: Partial<CampaignSpec>): CampaignSpec => ({ name: 'c', schedule: { kind: 'every', everyMs: 3_600_000 }, removeAtMs: null, source: 'f', ...o });
+const spec = (o: Partial<CampaignSpec>): CampaignSpec => ({
+  name: 'c',
+  schedule: { kind: 'every', everyMs: 3_600_000 },
+  removeAtMs: null,
+  source: 'f',
+  ...o,
+});
 const changed = { scheduleChanged: true, endChanged: true };
 
 describe('checkCampaignTimes', () => {
   it('accepts times ahead, and a remove-at after the at', () => {
-    expect(() => checkCampaignTimes(spec({ schedule: { kind: 'at', atMs: NOW + 1000 }, removeAtMs: NOW + 2000 }), NOW, changed)).not.toThrow();
+    expect(() =>
+      checkCampaignTimes(spec({ schedule: { kind: 'at', atMs: NOW + 1000 }, removeAtMs: NOW + 2000 }), NOW, changed),
+    ).not.toThrow();
   });
 
   it.each<[string, Partial<CampaignSpec>, RegExp]>([

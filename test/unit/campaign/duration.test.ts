@@ -53,7 +53,12 @@ describe('parseDuration', () => {
 });
 
 describe('formatDuration', () => {
-  it.each([[1000, '1s'], [5_400_000, '1h30m'], [172_800_000, '2d'], [93_784_000, '1d2h3m4s']])('writes %i as %s, which reads back the same', (ms, text) => {
+  it.each([
+    [1000, '1s'],
+    [5_400_000, '1h30m'],
+    [172_800_000, '2d'],
+    [93_784_000, '1d2h3m4s'],
+  ])('writes %i as %s, which reads back the same', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
     expect(parseDuration(text)).toBe(ms);
   });

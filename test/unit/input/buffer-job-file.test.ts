@@ -70,7 +70,10 @@ describe('bufferJobFile', () => {
   });
 
   it('stops when aborted half-way, and leaves no spool file', async () => {
-    const path = await file('abort.jsonl', Array.from({ length: 10_000 }, (_, i) => line(`room-${i}`, 'a')));
+    const path = await file(
+      'abort.jsonl',
+      Array.from({ length: 10_000 }, (_, i) => line(`room-${i}`, 'a')),
+    );
     const spools = (): string[] => readdirSync(tmpdir()).filter((f) => f.startsWith(`robot-seeder-spool-${process.pid}-`));
     const stop = new AbortController();
     let planned = 0;
@@ -83,7 +86,9 @@ describe('bufferJobFile', () => {
       }
       return r.groupId;
     };
-    await expect(bufferJobFile(path, { memoryBytes: 0, refuseInvalid: true, signal: stop.signal, plan })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(bufferJobFile(path, { memoryBytes: 0, refuseInvalid: true, signal: stop.signal, plan })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(planned).toBeLessThan(10_000);
     expect(spooledBeforeAbort).toHaveLength(1);
     expect(spools()).toEqual([]);

@@ -15,7 +15,11 @@ describe('unreadableJobFileError', () => {
     ['EISDIR', 'job file jobs.jsonl is a directory', 'give the path of a file inside it'],
     ['EACCES', 'job file jobs.jsonl is not readable: permission denied', 'make it readable'],
     ['EPERM', 'job file jobs.jsonl is not readable: permission denied', 'make it readable'],
-    ['ENXIO', 'job file jobs.jsonl cannot be opened: it is a socket or a device with no reader', 'to read standard input, give - as the file'],
+    [
+      'ENXIO',
+      'job file jobs.jsonl cannot be opened: it is a socket or a device with no reader',
+      'to read standard input, give - as the file',
+    ],
     ['EIO', 'job file jobs.jsonl could not be read: EIO: something', 'check that the path'],
   ])('%s', (code, message, hintStart) => {
     const err = unreadableJobFileError('jobs.jsonl', errno(code));

@@ -45,7 +45,9 @@ async function refusal(path: string): Promise<{ err: unknown; yielded: number }>
 
 function summary(lines: readonly ParsedLine[]): string[] {
   return lines.map((line) =>
-    line.ok ? `${line.lineNumber}: ${line.request.groupId} ${line.request.robots.join(' ')}` : `${line.lineNumber}! ${line.problems.join(' | ')}`,
+    line.ok
+      ? `${line.lineNumber}: ${line.request.groupId} ${line.request.robots.join(' ')}`
+      : `${line.lineNumber}! ${line.problems.join(' | ')}`,
   );
 }
 
@@ -123,10 +125,7 @@ describe('readJobFile: lines', () => {
   it('reports invalid UTF-8 in a line and reads the others', async () => {
     const bad = Buffer.concat([Buffer.from('{"groupId":"caf'), Buffer.from([0xe9]), Buffer.from('","robots":["a"]}\n')]);
     const path = await file('latin1.jsonl', Buffer.concat([bad, Buffer.from(`${job('g2', 'b')}\n`)]));
-    expect(summary(await readAll(path))).toEqual([
-      '1! not valid UTF-8 at byte 15 of the line (0xe9); save the file as UTF-8',
-      '2: g2 b',
-    ]);
+    expect(summary(await readAll(path))).toEqual(['1! not valid UTF-8 at byte 15 of the line (0xe9); save the file as UTF-8', '2: g2 b']);
   });
 
   it('yields nothing for an empty file', async () => {

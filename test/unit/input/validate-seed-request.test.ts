@@ -76,13 +76,19 @@ describe('validateSeedRequest: one rule at a time', () => {
     [
       'robots over the limit',
       { groupId: 'g', robots: ['a', 'b', 'c', 'd', 'e'] },
-      ['robots: 5 entries, the maximum is 4 per line (MAX_ROBOTS_PER_LINE; Tencent allows 1,000 members per tag, the tag add_robots sets, so more lines for the room would not help); give the room fewer robots'],
+      [
+        'robots: 5 entries, the maximum is 4 per line (MAX_ROBOTS_PER_LINE; Tencent allows 1,000 members per tag, the tag add_robots sets, so more lines for the room would not help); give the room fewer robots',
+      ],
     ],
     ['an account not a string', { groupId: 'g', robots: ['a', 7] }, ['robots[1]: expected a string, got a number']],
     ['an account null', { groupId: 'g', robots: [null] }, ['robots[0]: expected a string, got null']],
     ['an empty account', { groupId: 'g', robots: [''] }, ['robots[0]: empty; remove it or give the account id']],
     ['an account with a space', { groupId: 'g', robots: ['a', 'b', 'c', 'bot 4'] }, [`robots[3]: "bot 4" contains whitespace; ${RULE}`]],
-    ['an account with a no-break space', { groupId: 'g', robots: ['bot\u00a04'] }, [`robots[0]: "bot\u00a04" contains whitespace; ${RULE}`]],
+    [
+      'an account with a no-break space',
+      { groupId: 'g', robots: ['bot\u00a04'] },
+      [`robots[0]: "bot\u00a04" contains whitespace; ${RULE}`],
+    ],
     ['an account with NUL', { groupId: 'g', robots: ['bot\u0000'] }, [`robots[0]: "bot\\u0000" contains a control character; ${RULE}`]],
     ['an account with a newline', { groupId: 'g', robots: ['a\nb'] }, [`robots[0]: "a\\nb" contains a control character; ${RULE}`]],
     ['an account with DEL', { groupId: 'g', robots: ['a\u007f'] }, [`robots[0]: "a\\u007f" contains a control character; ${RULE}`]],
@@ -91,8 +97,16 @@ describe('validateSeedRequest: one rule at a time', () => {
       { groupId: 'g', robots: ['a\ud800'] },
       ['robots[0]: "a\\ud800" contains an unpaired surrogate, which is not Unicode; fix its \\u escapes'],
     ],
-    ['an account of 33 bytes', { groupId: 'g', robots: ['a'.repeat(33)] }, [`robots[0]: "${'a'.repeat(33)}" is 33 bytes, the maximum is 32`]],
-    ['an account of 11 chars, 33 bytes', { groupId: 'g', robots: ['机'.repeat(11)] }, [`robots[0]: "${'机'.repeat(11)}" is 33 bytes, the maximum is 32`]],
+    [
+      'an account of 33 bytes',
+      { groupId: 'g', robots: ['a'.repeat(33)] },
+      [`robots[0]: "${'a'.repeat(33)}" is 33 bytes, the maximum is 32`],
+    ],
+    [
+      'an account of 11 chars, 33 bytes',
+      { groupId: 'g', robots: ['机'.repeat(11)] },
+      [`robots[0]: "${'机'.repeat(11)}" is 33 bytes, the maximum is 32`],
+    ],
   ])('%s', (_name, value, expected) => {
     expect(problemsOf(value, 4)).toEqual(expected);
   });

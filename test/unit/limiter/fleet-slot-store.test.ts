@@ -11,7 +11,18 @@ const LEAD = 50;
 /** A ledger reply read "now" (the fake clock), with slots starting `inMs` from now. */
 function reply(inMs: number, over: Partial<LedgerReply>): LedgerReply {
   const now = performance.now() + OFFSET;
-  return { redisNowMs: now, startMs: now + inMs, spacingMs: 5, granted: 0, ratePerSecond: 200, ceilingPerSecond: 200, epoch: 'e1', healed: null, bookers: 1, ...over };
+  return {
+    redisNowMs: now,
+    startMs: now + inMs,
+    spacingMs: 5,
+    granted: 0,
+    ratePerSecond: 200,
+    ceilingPerSecond: 200,
+    epoch: 'e1',
+    healed: null,
+    bookers: 1,
+    ...over,
+  };
 }
 
 function setup(book: (wanted: number) => Promise<LedgerReply>) {
@@ -80,7 +91,11 @@ describe('FleetSlotStore (Bottleneck datastore over the slot ledger)', () => {
 
   it('rides out failed bookings: logs the episode once, retries with backoff, logs the recovery; jobs only wait', async () => {
     let failures = 2;
-    const t = setup(() => (failures-- > 0 ? Promise.reject(new Error("OOM command not allowed when used memory > 'maxmemory'.")) : Promise.resolve(reply(0, { granted: 1 }))));
+    const t = setup(() =>
+      failures-- > 0
+        ? Promise.reject(new Error("OOM command not allowed when used memory > 'maxmemory'."))
+        : Promise.resolve(reply(0, { granted: 1 })),
+    );
     t.setQueued(1);
     expect((await t.store.__register__()).success).toBe(false);
     await vi.advanceTimersByTimeAsync(0);
@@ -99,7 +114,11 @@ describe('FleetSlotStore (Bottleneck datastore over the slot ledger)', () => {
   });
 
   it('counts and logs a lost state only when it had booked from the one that is gone', async () => {
-    const replies = [reply(0, { granted: 1, healed: 'missing', epoch: 'e1' }), reply(0, { granted: 1, epoch: 'e1' }), reply(0, { granted: 1, healed: 'missing', epoch: 'e2' })];
+    const replies = [
+      reply(0, { granted: 1, healed: 'missing', epoch: 'e1' }),
+      reply(0, { granted: 1, epoch: 'e1' }),
+      reply(0, { granted: 1, healed: 'missing', epoch: 'e2' }),
+    ];
     const t = setup(() => Promise.resolve(replies.shift() ?? reply(0, { granted: 1, epoch: 'e2' })));
     for (let i = 0; i < 3; i += 1) {
       t.setQueued(1);

@@ -4,7 +4,14 @@ import { isRateRefusal, rateLimitedApi } from '../../../src/limiter/rate-limited
 import type { HeldBack, SharedLimiter } from '../../../src/limiter/shared-limiter.js';
 import type { CallOutcome, RobotsClient } from '../../../src/tencent/call-outcome.js';
 
-const outcome = (kind: CallOutcome['kind'], errorCode: number | null, httpStatus: number | null): CallOutcome => ({ kind, errorCode, errorInfo: 'x', httpStatus, requestId: null, durationMs: 1 });
+const outcome = (kind: CallOutcome['kind'], errorCode: number | null, httpStatus: number | null): CallOutcome => ({
+  kind,
+  errorCode,
+  errorInfo: 'x',
+  httpStatus,
+  requestId: null,
+  durationMs: 1,
+});
 const OK = outcome('success', 0, 200);
 const REFUSED = outcome('slow-down', 60007, 200);
 
@@ -89,7 +96,11 @@ describe('rateLimitedApi (the send path)', () => {
   it('sends again what the gate holds (an outage while the breaker is open), without reporting it to the job', async () => {
     const outage = outcome('retry', null, null);
     const k = client([outage, OK]);
-    const gate: CallGate = { admit: () => Promise.resolve('send'), mayStillSend: () => true, settle: vi.fn((o: CallOutcome) => Promise.resolve(o === outage ? ('hold' as const) : ('report' as const))) };
+    const gate: CallGate = {
+      admit: () => Promise.resolve('send'),
+      mayStillSend: () => true,
+      settle: vi.fn((o: CallOutcome) => Promise.resolve(o === outage ? ('hold' as const) : ('report' as const))),
+    };
     expect(await rateLimitedApi(k.c, { limiter: limiter(), gate, signal }).call('add_robots', 'room-1', ['bot'])).toEqual(OK);
     expect(k.sent).toHaveLength(2);
   });

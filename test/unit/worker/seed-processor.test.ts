@@ -7,7 +7,14 @@ import type { CallOutcome, RobotsApi } from '../../../src/tencent/call-outcome.j
 import type { UserSigSource } from '../../../src/tencent/user-sig-source.js';
 import { createSeedProcessor, TransientCallError, type SeedProcessorDeps } from '../../../src/worker/seed-processor.js';
 
-const outcome = (kind: CallOutcome['kind'], errorCode: number | null, httpStatus: number | null = 200): CallOutcome => ({ kind, errorCode, errorInfo: `info ${String(errorCode)}`, httpStatus, requestId: null, durationMs: 1 });
+const outcome = (kind: CallOutcome['kind'], errorCode: number | null, httpStatus: number | null = 200): CallOutcome => ({
+  kind,
+  errorCode,
+  errorInfo: `info ${String(errorCode)}`,
+  httpStatus,
+  requestId: null,
+  durationMs: 1,
+});
 const OK = outcome('success', 0);
 
 /** A BullMQ job stand-in: its data as the processor last wrote it, and where it was moved. */
@@ -51,7 +58,15 @@ function userSig(renewable: boolean): UserSigSource & { renewals: number } {
 }
 
 function deps(api: RobotsApi, o: Partial<SeedProcessorDeps> = {}): SeedProcessorDeps {
-  return { api, userSig: userSig(true), logger: createLogger('silent'), slowDownDelayMs: 100, slowDownGiveUpMs: 60_000, pauseAccount: vi.fn(() => Promise.resolve()), ...o };
+  return {
+    api,
+    userSig: userSig(true),
+    logger: createLogger('silent'),
+    slowDownDelayMs: 100,
+    slowDownGiveUpMs: 60_000,
+    pauseAccount: vi.fn(() => Promise.resolve()),
+    ...o,
+  };
 }
 
 const data = (robots = ['a', 'b', 'c', 'd']): SeedJobData => ({ command: 'add_robots', groupId: 'room-1', robots });
@@ -79,7 +94,11 @@ describe('seed processor', () => {
     const { api, calls } = scriptedApi([outcome('split', 10005), OK, OK]);
     const f = fakeJob(data());
     expect(await createSeedProcessor(deps(api))(f.job, 't')).toEqual({ calls: 3, seeded: 4 });
-    expect(calls).toEqual([['a', 'b', 'c', 'd'], ['a', 'b'], ['c', 'd']]);
+    expect(calls).toEqual([
+      ['a', 'b', 'c', 'd'],
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(f.state.data).toMatchObject({ batchSize: 2, doneCount: 2 });
   });
 
