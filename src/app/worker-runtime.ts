@@ -6,7 +6,7 @@ import { createTencentClient } from '../tencent/tencent-client.js';
 import { observeCalls, type CallObserver } from '../tencent/observe-calls.js';
 import { createSigningUserSigSource, createStaticUserSigSource, type UserSigSource } from '../tencent/user-sig-source.js';
 import type { SeedJobData } from '../queue/seed-job.js';
-import { CallStats } from '../stats/call-stats.js';
+import { CallStats } from '../metrics/call-stats.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import { breakerGate } from '../breaker/breaker-gate.js';
 import { AccountPause } from '../breaker/account-pause.js';

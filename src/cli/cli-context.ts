@@ -16,19 +16,18 @@ export const COMMON_FLAGS = {
   'log-level': { type: 'string' },
 } as const;
 
+/** The one route from flags to the config: a flag stands in for its variable. */
 const FLAG_ENV: Readonly<Record<string, string>> = {
   'redis-url': 'REDIS_URL',
   'log-level': 'LOG_LEVEL',
   concurrency: 'WORKER_CONCURRENCY',
+  port: 'PORT',
+  host: 'HOST',
 };
 
 /** Config = defaults < environment < flags; a command that calls Tencent asks for the TIM_* part. */
-export function createCliContext(
-  flags: Readonly<Record<string, unknown>>,
-  needs: LoadConfigOptions,
-  env: NodeJS.ProcessEnv = process.env,
-): CliContext {
-  const merged: Record<string, string | undefined> = { ...env };
+export function createCliContext(flags: Readonly<Record<string, unknown>>, needs: LoadConfigOptions): CliContext {
+  const merged: Record<string, string | undefined> = { ...process.env };
   for (const [flag, name] of Object.entries(FLAG_ENV)) {
     const v = flags[flag];
     if (typeof v === 'string') merged[name] = v;

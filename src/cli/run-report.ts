@@ -1,4 +1,4 @@
-import type { CallStatsSnapshot } from '../stats/call-stats.js';
+import type { CallStatsSnapshot } from '../metrics/call-stats.js';
 import type { QueueStatus } from '../queue/queue-status.js';
 import type { EnqueueSummary } from '../queue/enqueue-job-file.js';
 

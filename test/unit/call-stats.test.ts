@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallStats } from '../../src/stats/call-stats.js';
+import { CallStats } from '../../src/metrics/call-stats.js';
 import type { CallOutcome } from '../../src/tencent/call-outcome.js';
 
 const outcome = (kind: CallOutcome['kind'], errorCode: number | null = 0, httpStatus: number | null = 200): CallOutcome => ({

@@ -18,10 +18,7 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   );
   integerFlag('port', values.port, 0, 65_535);
   const withWorkers = values['with-workers'];
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  if (values.port !== undefined) env['PORT'] = values.port;
-  if (values.host !== undefined) env['HOST'] = values.host;
-  const { config, logger } = createCliContext(values, { tencent: withWorkers, http: true }, env);
+  const { config, logger } = createCliContext(values, { tencent: withWorkers, http: true });
   const service = await startService(config, logger, { withWorkers });
   try {
     logger.info(service.summary, 'serving');
