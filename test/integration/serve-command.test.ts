@@ -91,8 +91,15 @@ describe('robot-seeder serve', () => {
     );
     expect(await cb.json()).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
     await waitFor('both rooms seeded', () => mock.robotsIn('room-api').length === 2 && mock.robotsIn('@TGS#cb').length === 1);
-    const metrics = parsePrometheusText(await (await fetch(`${url}/metrics`, { headers: auth })).text());
-    expect(sampleValue(metrics, 'robot_seeder_calls_total', { outcome: 'success', code: '0' })).toBe(2);
+    // The mock holds the robots as soon as a call arrives; the worker counts the call once its
+    // answer is back, a moment later.
+    const successes = async (): Promise<number | undefined> =>
+      sampleValue(parsePrometheusText(await (await fetch(`${url}/metrics`, { headers: auth })).text()), 'robot_seeder_calls_total', {
+        outcome: 'success',
+        code: '0',
+      });
+    await waitFor('both calls counted in /metrics', async () => (await successes()) === 2);
+    expect(mock.stats().calls).toBe(2);
     p.child.kill('SIGTERM');
     const r = await p.exited;
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
