@@ -40,6 +40,8 @@ export interface Service {
   readonly metrics: SeederMetrics;
   /** The worker process of `--with-workers`, or null. */
   readonly workers: WorkerProcess | null;
+  /** Resolves when the callback enqueues started so far have finished: the tests' barrier for "nothing was enqueued". */
+  callbacksSettled(): Promise<void>;
   /** What `serve` says it serves (its 'serving' log line). */
   readonly summary: ServiceSummary;
   /** Stops accepting requests and waits for those in flight, then drains the workers, then closes the connections. */
@@ -61,6 +63,7 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
   const queue = await openQueueRuntime(config, logger, 'service');
   let workers: WorkerProcess | null = null;
   let app: FastifyInstance | null = null;
+  let callbacksSettled = (): Promise<void> => Promise.resolve();
   const closeAll = async (force: boolean): Promise<void> => {
     try {
       await app?.close();
@@ -81,7 +84,14 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
       limiter: () => workers?.runtime.limiter.stats() ?? null,
       onCollectError: (err) => logger.warn({ err }, 'metrics: cannot read figures from Redis'),
     });
-    app = await buildHttpServer({ queue, http, metrics, rate, logger, callbacks: { ...o.callbacks, sdkAppId, rules } });
+    ({ app, callbacksSettled } = await buildHttpServer({
+      queue,
+      http,
+      metrics,
+      rate,
+      logger,
+      callbacks: { ...o.callbacks, sdkAppId, rules },
+    }));
     if (o.withWorkers) {
       workers = await openWorkerProcess(config, logger, {
         observers: [(outcome) => metrics.recordCall(outcome)],
@@ -103,7 +113,7 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
       withWorkers: o.withWorkers,
       callbacks: { sdkAppId, auth: callbackAuth, autoSeedRobots: http.autoSeedRobots.length, rules: rules?.rules.length ?? 0 },
     };
-    return { app, queue, metrics, workers, summary, close: () => closeAll(false) };
+    return { app, queue, metrics, workers, callbacksSettled, summary, close: () => closeAll(false) };
   } catch (err) {
     // Half-built: nothing was accepted yet, so the workers need not drain.
     await closeAll(true);

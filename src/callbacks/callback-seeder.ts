@@ -24,11 +24,11 @@ const RETRY_DELAYS_MS: readonly number[] = [1000, 3000];
  * Enqueues the robots of rooms announced by callbacks, after the callback was answered.
  * A room is seeded once per DEDUPE_SECONDS (Tencent may repeat a callback, and a pool draw
  * would differ each time); a failed enqueue is retried, then logged as an error with the
- * group id: nothing is dropped without a trace. `close()` waits for the enqueues in progress.
+ * group id: nothing is dropped without a trace. `settled()` and `close()` wait for the enqueues in progress.
  */
 export class CallbackSeeder {
   readonly #o: CallbackSeederOptions;
-  /** Enqueues started and not finished; close() waits for them. */
+  /** Enqueues started and not finished; settled() waits for them. */
   readonly #pending = new Set<Promise<void>>();
 
   constructor(o: CallbackSeederOptions) {
@@ -42,8 +42,16 @@ export class CallbackSeeder {
     return p;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Resolves when every enqueue started before the call has finished (enqueued, ignored as a
+   * repeat, or given up and logged). A barrier: after it, a callback either enqueued or never will.
+   */
+  async settled(): Promise<void> {
     await Promise.all([...this.#pending]);
+  }
+
+  close(): Promise<void> {
+    return this.settled();
   }
 
   async #seed(request: SeedRequest): Promise<void> {

@@ -49,13 +49,20 @@ export interface HttpServerDeps {
   readonly version?: string;
 }
 
+/** The HTTP surface and a barrier on the callback enqueues it started. */
+export interface HttpServer {
+  readonly app: FastifyInstance;
+  /** Resolves when the callback enqueues started so far have finished (CallbackSeeder.settled). */
+  readonly callbacksSettled: () => Promise<void>;
+}
+
 /**
  * The HTTP surface, ready to `listen()`: health, the job API, status, dead letters, Tencent
  * callbacks, metrics, the OpenAPI document and the bull-board dashboard. Closing it waits for
  * the requests in flight and for callback enqueues in progress; the queue runtime stays open
  * (its owner closes it).
  */
-export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInstance> {
+export async function buildHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
   const { queue: q, http, logger } = deps;
   const log = logger.child({ component: 'http' }, { serializers: { req: serializeRequest, err: serializeError } });
   // Typed as fastify's logger, so the instance is a plain FastifyInstance for the route modules.
@@ -132,5 +139,5 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     done();
   });
   await registerAdminRoutes(app, { seed: q.seed, deadLetters: q.deadLetters.queue }, tokens);
-  return app;
+  return { app, callbacksSettled: () => seeder.settled() };
 }

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { callbackSign } from '../../src/callbacks/callback-signature.js';
 import { validateSeedRules } from '../../src/callbacks/seed-rules.js';
 import type { MockTencentApi } from '../../src/mock-api/mock-tencent-api.js';
@@ -66,13 +65,24 @@ const created = (groupId: string, type = 'AVChatRoom', name = 'a live room'): Re
   MemberList: [{ Member_Account: 'host_1' }],
 });
 
-/** Nothing was enqueued: callbacks enqueue after answering, so give them a moment first. */
+const jobsInQueue = async (s: TestServer): Promise<number> => Object.values(await s.q.seed.getJobCounts()).reduce((a, b) => a + b, 0);
+
+/**
+ * Nothing was enqueued. A callback starts its enqueue before its answer is written, so once the
+ * answers are in, callbacksSettled() is a barrier: every enqueue started has finished, and any job
+ * it made is in the queue (any state) or counted as completed (BullMQ moves it atomically).
+ */
 async function expectNothingEnqueued(s: TestServer): Promise<void> {
-  await sleep(300);
-  const counts = await s.q.seed.getJobCounts();
-  expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
+  await s.callbacksSettled();
+  expect(await jobsInQueue(s)).toBe(0);
   expect((await s.q.status()).completed).toBe(0);
   expect(mock.rooms()).toBe(0);
+}
+
+/** Every callback enqueue started has finished, and the workers have worked every job it made: the mock's figures are final. */
+async function settleAndWork(s: TestServer): Promise<void> {
+  await s.callbacksSettled();
+  await waitFor('the queue to be empty', async () => (await jobsInQueue(s)) === 0);
 }
 
 describe('Tencent callbacks, end to end to the mock API', () => {
@@ -84,8 +94,9 @@ describe('Tencent callbacks, end to end to the mock API', () => {
     expect(mock.robotsIn('@TGS#aLIVE1')).toEqual(['bot_a', 'bot_b']);
     // Tencent may repeat a callback: the room is seeded once.
     expect(await callback(s, { body: created('@TGS#aLIVE1') })).toEqual({ status: 200, body: OK });
-    await sleep(300);
+    await settleAndWork(s);
     expect(mock.stats().calls).toBe(1);
+    expect((await s.q.status()).completed).toBe(1);
   });
 
   it('answers other group types and other commands OK and ignores them', async () => {
@@ -147,7 +158,8 @@ describe('Tencent callbacks, end to end to the mock API', () => {
     expect(await callback(s, { body: created('@TGS#replayed'), auth: { sign, requestTime } })).toEqual(replayed);
     // The Sign is compared without regard to case: upper case is the same Sign, not a new one.
     expect(await callback(s, { body: created('@TGS#upper'), auth: { sign: sign.toUpperCase(), requestTime } })).toEqual(replayed);
-    await sleep(300);
+    await settleAndWork(s);
+    expect((await s.q.status()).completed).toBe(1);
     expect(mock.robotsIn('@TGS#replayed')).toEqual([]);
     expect(mock.robotsIn('@TGS#upper')).toEqual([]);
     const refusals = s

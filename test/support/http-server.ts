@@ -46,6 +46,8 @@ export interface TestServer {
   readonly url: string;
   /** The worker process of `serve --with-workers`. */
   readonly workers: WorkerProcess | null;
+  /** Resolves when the callback enqueues started so far have finished (enqueued, ignored or given up). */
+  callbacksSettled(): Promise<void>;
   /** Everything logged so far, at trace level. */
   logs(): string;
   close(): Promise<void>;
@@ -84,6 +86,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     prefix,
     url: address === null ? '' : `http://127.0.0.1:${address.port}`,
     workers: service.workers,
+    callbacksSettled: () => service.callbacksSettled(),
     logs: () => logText,
     async close() {
       await service.close();
