@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobsOptions } from 'bullmq';
 import type { RedisClient } from '../redis/redis-client.js';
 import type { Logger } from '../log/logger.js';
@@ -70,7 +69,8 @@ export class CallbackSeeder {
     }
     const delays = [0, ...RETRY_DELAYS_MS];
     for (const [attempt, delayMs] of delays.entries()) {
-      if (delayMs > 0) await sleep(delayMs);
+      // The global setTimeout, not timers/promises: the unit tests drive these waits with fake timers.
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       try {
         const r = await enqueueRequests(this.#o.jobs, [request], {
           command: 'add_robots',
