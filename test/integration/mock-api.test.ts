@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isSeederError } from '../../src/errors/seeder-error.js';
 import {
   parseRoomDirectives,
@@ -8,6 +7,7 @@ import {
   type MockTencentApiOptions,
 } from '../../src/mock-api/mock-tencent-api.js';
 import { signUserSig } from '../../src/tencent/user-sig.js';
+import { waitFor } from '../support/test-env.js';
 
 const SDK_APP_ID = 1400000001;
 const SECRET_KEY = 'mock-test-secret-key';
@@ -189,14 +189,16 @@ describe('mock Tencent API: rate limit', () => {
   it('refuses calls beyond 200 in one wall-clock second with 60007 and counts them', async () => {
     const mock = await startMock();
     const burst = 260;
-    let codes: number[] = [];
-    // A burst that straddles a second boundary proves nothing; retry it from a fresh second.
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      mock.reset();
-      await sleep(1000 - (Date.now() % 1000) + 5);
+    // The wall-clock second is the subject: Date alone is faked and stands still, 5 ms into a second, so the whole
+    // burst lands in one second by construction (a burst straddling two seconds would prove nothing).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let codes: number[];
+    try {
+      vi.setSystemTime(Math.floor(Date.now() / 1000) * 1000 + 5);
       const replies = await Promise.all(Array.from({ length: burst }, (_, i) => addRobots(mock, 'burst-room', [`bot-${i}`])));
       codes = replies.map((r) => r.ErrorCode);
-      if (mock.stats().perSecond.length === 1) break;
+    } finally {
+      vi.useRealTimers();
     }
     const stats = mock.stats();
     expect(stats.perSecond).toHaveLength(1);
@@ -350,7 +352,9 @@ describe('mock Tencent API: control endpoints and lifecycle', () => {
     await Promise.all([addRobots(mock, 'r1', ['a']), addRobots(mock, 'r2', ['a']), addRobots(mock, 'r3', ['a'])]);
     const inFlight = addRobots(mock, 'slow~slow', ['a']);
     inFlight.catch(() => undefined);
-    await sleep(50);
+    // The slow call has reached the mock (counted on arrival) and is held open there.
+    const arrivals = (): number => mock.stats().perSecond.reduce((n, s) => n + s.calls, 0);
+    await waitFor('the slow call to arrive', () => arrivals() === 4, 10_000, 5);
 
     const t0 = performance.now();
     await mock.close();
