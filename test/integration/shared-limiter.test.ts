@@ -7,7 +7,7 @@ import { createSharedLimiter, type HeldBack, type SharedLimiter, type SharedLimi
 import { createLogger } from '../../src/log/logger.js';
 import { captureLog } from '../support/capture-log.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../support/test-env.js';
+import { deleteKeys, TEST_REDIS_URL, uniquePrefix, waitFor } from '../support/test-env.js';
 
 const APP = 1400000000;
 const opened: Array<{ limiter: SharedLimiter; redis: Redis; closing: AbortController }> = [];
@@ -143,6 +143,7 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     const l = limiter(prefix, 100, { idleExpiryMs: 300 });
     await sendThrough([l], 3);
     const admin = new Redis(TEST_REDIS_URL);
+    // Real time: the expiry is Redis's own (PEXPIRE on its clock), which fake timers cannot reach.
     await sleep(500);
     expect(await admin.exists(l.ledger.keys[0])).toBe(0);
     admin.disconnect();
@@ -178,6 +179,7 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
       sent = true;
       return Promise.resolve('sent');
     });
+    // The fault's duration (Redis refuses writes for 0.7 s), not a wait for a result: no call may go out during it.
     await sleep(700);
     expect(sent).toBe(false);
     expect(l.stats().bookingErrors).toBeGreaterThan(0);
@@ -206,9 +208,11 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     const [a, b] = [limiter(prefix, 200), limiter(prefix, 200)];
     await sendThrough([a, b], 2);
     a.refused();
-    await sleep(50);
-    const cut = await b.ledger.read();
+    // refused() reports in the background: wait for the ledger to show the cut, not for 50 ms.
+    let cut = await b.ledger.read();
+    await waitFor('the cut in the ledger', async () => (cut = await b.ledger.read()).ratePerSecond !== 200, 10_000, 5);
     expect(cut.ratePerSecond).toBeCloseTo(200 * LEDGER_POLICY.decreaseFactor, 0);
+    // Real time: the climb back is computed by the ledger script on Redis's clock (TIME), which fake timers cannot reach.
     await sleep(1000);
     const climbed = await b.ledger.read();
     expect(climbed.ratePerSecond ?? 0).toBeGreaterThan(cut.ratePerSecond ?? 0);
@@ -226,7 +230,8 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
       return Promise.resolve(name);
     };
     const normal = Array.from({ length: 40 }, (_, i) => l.schedule(send(`normal-${i}`)));
-    await sleep(100);
+    // Sending has begun: the urgent call arrives while the others wait their turn.
+    await waitFor('the first normal call sent', () => order.length > 0, 10_000, 5);
     const urgent = l.schedule(send('urgent'), 1);
     await Promise.all([...normal, urgent]);
     expect(order.indexOf('urgent')).toBeLessThan(15);
@@ -237,7 +242,8 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     const l = limiter(prefix, 5);
     const entry = opened.at(-1);
     const calls = Array.from({ length: 20 }, () => l.schedule(() => Promise.resolve('sent')));
-    await sleep(300);
+    // The limiter is granting (5/s: the other calls wait for slots) when shutdown comes.
+    await waitFor('the first call sent', () => l.stats().sent > 0, 10_000, 5);
     entry?.closing.abort();
     const results = await Promise.all(calls);
     expect(results.filter((r) => r === 'sent').length).toBeLessThan(5);
