@@ -137,6 +137,8 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     expect(listed?.nextRunAt).not.toBeNull();
 
     expect((await cli('pause', 'pulse')).code).toBe(0);
+    // Real time: runs are fired by the worker processes' schedules in Redis, which fake timers cannot reach. 0.5 s lets a
+    // run already firing land; then 2.5 s (two and a half periods) must add none, and nextRunAt: null below says no run is due.
     await new Promise((r) => setTimeout(r, 500));
     const runsWhenPaused = (await parts.store.get('pulse'))?.runs;
     await new Promise((r) => setTimeout(r, 2500));
@@ -205,7 +207,8 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(emptyRooms(rooms)).toBe(true);
     await waitFor('the one run seeded every room', () => seededRooms(rooms), 15_000);
-    await new Promise((res) => setTimeout(res, 2000));
+    // Once done, no run is due (nextRunAt: null): waiting for that state, not for 2 s, is the barrier.
+    await waitFor('the campaign done', async () => (await cliJson<CampaignJson[]>('list'))[0]?.state === 'done', 15_000, 200);
     const [c] = await cliJson<CampaignJson[]>('list');
     expect(c).toMatchObject({ state: 'done', runs: 1, nextRunAt: null });
   });

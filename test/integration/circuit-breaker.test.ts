@@ -73,6 +73,7 @@ describe('circuit breaker shared through Redis', () => {
     const tokens = await Promise.all([b.tryProbe(), twin.tryProbe(), b.tryProbe(), twin.tryProbe()]);
     expect(tokens.filter(Boolean)).toHaveLength(1);
     expect(await b.record(one(NETWORK), true)).toBe('open');
+    // Real time: the probe interval is a Redis PX expiry, which fake timers cannot reach.
     await new Promise((r) => setTimeout(r, 350));
     expect(await twin.tryProbe()).toBe(true);
     expect(await twin.record(one(GONE_ROOM), true)).toBe('closed'); // the API answered: it is up

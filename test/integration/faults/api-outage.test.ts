@@ -56,6 +56,7 @@ describe('the Tencent API down for 20 s in the middle of a run', () => {
       const until = Date.now() + ms;
       while (Date.now() < until) {
         sawOpen ||= (await w.breaker.state()) === 'open';
+        // A sampling interval within the phase: the phase's length is the fault itself.
         await new Promise((r) => setTimeout(r, 200));
       }
     }

@@ -50,6 +50,7 @@ describe('Redis full (maxmemory reached, noeviction) under a running worker', ()
 
       await fill(admin);
       const roomsAtFull = mock.rooms();
+      // The fault itself (Redis full for FULL_MS), not a wait for a result.
       await sleep(FULL_MS);
       const roomsDuringFull = mock.rooms() - roomsAtFull;
       await admin.config('SET', 'maxmemory', '0');

@@ -135,6 +135,7 @@ describe('Redis restarted under running workers', () => {
     await server.kill();
     const killedAt = Date.now();
     // Calls granted before the kill may still go out; none is granted while Redis is down.
+    // These sleeps are the fault itself (Redis down for DOWN_MS), not waits for a result.
     await sleep(500);
     const callsEarlyInOutage = mock.stats().calls;
     await sleep(DOWN_MS - 500);

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { createLogger } from '../../../src/log/logger.js';
@@ -120,10 +119,20 @@ describe('a worker process killed with SIGKILL mid-run', () => {
     const killed = await victim.exited;
     expect(killed.signal).toBe('SIGKILL');
 
-    // The victim's jobs are the ones still active (never renewed) once the survivor has long finished
+    // The victim's jobs are the ones still active (never renewed) once the survivor has finished
     // its own; one the victim was completing as it died may have made it, so not all of its group.
-    await sleep(1500);
-    const placesAfterKill = await jobPlaces([...held.values()].flat());
+    // Wait for one group to have left 'active', not for a fixed 1.5 s. Within 2.5 s it is the survivor's: a lock
+    // lasts 6 s and is renewed every 3 s, so none of the victim's can have expired and been taken up yet.
+    let placesAfterKill = new Map<string, 'active' | 'taken-up' | 'done'>();
+    await waitFor(
+      "the survivor's held jobs finished",
+      async () => {
+        placesAfterKill = await jobPlaces([...held.values()].flat());
+        return [...held.values()].some((ids) => ids.every((id) => placesAfterKill.get(id) !== 'active'));
+      },
+      2_500,
+      20,
+    );
     const groups = [...held.entries()].map(([workerId, ids]) => ({
       workerId,
       ids: ids.filter((id) => placesAfterKill.get(id) === 'active'),
