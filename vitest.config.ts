@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts', 'test/build-dist.ts'],
-    setupFiles: ['test/setup/no-leftover-processes.ts'],
+    setupFiles: ['test/setup/no-leftovers.ts'],
     testTimeout: 60_000,
     hookTimeout: 30_000,
     // Integration tests spawn worker processes and private Redis servers; on a 2-core
