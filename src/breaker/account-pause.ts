@@ -22,7 +22,8 @@ export interface AccountPauseOptions {
   readonly maxAgeMs?: number;
 }
 
-const HOW_TO_FIX =
+/** What an operator does about a pause: in the log, in `status` and in `run`'s error. */
+export const ACCOUNT_PAUSE_HINT =
   'fix TIM_SECRET_KEY, TIM_ADMIN, TIM_SDKAPPID or TIM_REGION (or the app in the Chat console: package, IP allowlist) and restart the workers with it, or run `robot-seeder resume` once it is fixed';
 
 /** Lifts the pause only if it is still the one that was read (another may have begun since). */
@@ -120,7 +121,7 @@ export class AccountPause {
     if (holds && !this.#seen.holds) {
       this.#log.error(
         { errorCode: problem.errorCode, errorInfo: problem.errorInfo, since: problem.since },
-        `ACCOUNT PAUSED: Tencent refused the app's account, not a room; every worker holds its calls (no attempt used, nothing dead-lettered). To go on: ${HOW_TO_FIX}`,
+        `ACCOUNT PAUSED: Tencent refused the app's account, not a room; every worker holds its calls (no attempt used, nothing dead-lettered). To go on: ${ACCOUNT_PAUSE_HINT}`,
       );
     } else if (!holds && this.#seen.holds) {
       this.#log.warn('account pause lifted; calls go out again');
@@ -134,8 +135,6 @@ export class AccountPause {
 export function describeAccountProblem(p: AccountProblem): string {
   return `Tencent refused the app's account since ${p.since}: ${p.errorCode ?? 'no code'} ${p.errorInfo}`;
 }
-
-export const ACCOUNT_PAUSE_HINT = HOW_TO_FIX;
 
 function parseProblem(raw: string | null): AccountProblem | null {
   if (raw === null) return null;

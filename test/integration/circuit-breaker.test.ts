@@ -5,15 +5,8 @@ import { isOutageSignal } from '../../src/breaker/outage-signal.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { CallOutcome } from '../../src/tencent/call-outcome.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../support/test-env.js';
+import { outcome } from '../support/call-outcomes.js';
 
-const outcome = (kind: CallOutcome['kind'], errorCode: number | null, httpStatus: number | null): CallOutcome => ({
-  kind,
-  errorCode,
-  errorInfo: 'x',
-  httpStatus,
-  requestId: null,
-  durationMs: 1,
-});
 const NETWORK = outcome('retry', null, null);
 const BAD_GATEWAY = outcome('retry', null, 502);
 const GONE_ROOM = outcome('permanent', 10010, 200);

@@ -1,9 +1,9 @@
-import { connect } from 'node:net';
 import type { InjectOptions } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { API_ERROR_CODES } from '../../src/http/api-error-codes.js';
 import { AUTH, startTestServer, TEST_TOKEN, type TestServer } from '../support/http-server.js';
 import { waitFor } from '../support/test-env.js';
+import { rawExchange } from '../support/raw-http.js';
 
 let server: TestServer | undefined;
 
@@ -28,19 +28,6 @@ function expectApiAnswer(what: string, status: number, body: string): void {
   const code = parsed.error ?? '';
   expect(Object.keys(API_ERROR_CODES), what).toContain(code);
   expect(API_ERROR_CODES[code as keyof typeof API_ERROR_CODES].status, what).toBe(status);
-}
-
-/** Writes raw bytes to the server and resolves with all it answers until the connection closes. */
-function rawExchange(url: string, write: (socket: ReturnType<typeof connect>) => void): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    let answer = '';
-    socket.on('data', (d: Buffer) => (answer += d.toString()));
-    socket.once('close', () => resolve(answer));
-    socket.once('error', (err) => (answer === '' ? reject(err) : resolve(answer)));
-    socket.once('connect', () => write(socket));
-  });
 }
 
 /** Status and body of each HTTP/1.1 answer in `raw` (no chunked encoding: the server sends lengths). */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect } from 'node:net';
 import { AUTH, startTestServer, TEST_TOKEN, type TestServer } from '../support/http-server.js';
 import { waitFor } from '../support/test-env.js';
+import { rawExchange } from '../support/raw-http.js';
 
 let server: TestServer | undefined;
 
@@ -9,19 +9,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-/** Writes raw bytes to the server and resolves with whatever it answers before closing. */
-function rawRequest(url: string, packet: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    let answer = '';
-    socket.on('data', (d: Buffer) => (answer += d.toString()));
-    socket.once('close', () => resolve(answer));
-    socket.once('error', reject);
-    socket.once('connect', () => socket.write(packet));
-  });
-}
 
 describe('secrets never reach the log, even at trace level (issue 8, observation 8)', () => {
   it('redacts query strings of logged URLs, and never logs the raw packet of a request that does not parse', async () => {
@@ -36,10 +23,8 @@ describe('secrets never reach the log, even at trace level (issue 8, observation
       body: '{}',
     });
     // A request the HTTP parser refuses (a header line without a colon), carrying credentials.
-    const answer = await rawRequest(
-      s.url,
-      `GET /v1/callbacks/tencent?Sign=CALLBACKSIGN5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_TOKEN}\r\nthis line is not a header\r\n\r\n`,
-    );
+    const packet = `GET /v1/callbacks/tencent?Sign=CALLBACKSIGN5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_TOKEN}\r\nthis line is not a header\r\n\r\n`;
+    const answer = await rawExchange(s.url, (socket) => socket.write(packet));
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
     await waitFor('the client error logged', () => s.logs().includes('client error'), 5000, 20);
     const logs = s.logs();

@@ -2,16 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { accountGate } from '../../../src/breaker/account-gate.js';
 import type { AccountPause } from '../../../src/breaker/account-pause.js';
 import type { CallGate } from '../../../src/limiter/call-gate.js';
-import type { CallOutcome } from '../../../src/tencent/call-outcome.js';
+import { outcome } from '../../support/call-outcomes.js';
 
-const outcome = (kind: CallOutcome['kind'], errorCode: number | null, httpStatus: number | null): CallOutcome => ({
-  kind,
-  errorCode,
-  errorInfo: 'x',
-  httpStatus,
-  requestId: null,
-  durationMs: 1,
-});
 const OK = outcome('success', 0, 200);
 const WRONG_KEY = outcome('account', 70009, 200);
 const EXPIRED_SIG = outcome('resign', 70001, 200);

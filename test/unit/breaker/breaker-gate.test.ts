@@ -1,16 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { breakerGate } from '../../../src/breaker/breaker-gate.js';
 import type { BreakerState, CircuitBreaker, OutcomeCounts } from '../../../src/breaker/circuit-breaker.js';
-import type { CallOutcome } from '../../../src/tencent/call-outcome.js';
+import { outcome } from '../../support/call-outcomes.js';
 
-const outcome = (kind: CallOutcome['kind'], errorCode: number | null, httpStatus: number | null): CallOutcome => ({
-  kind,
-  errorCode,
-  errorInfo: 'x',
-  httpStatus,
-  requestId: null,
-  durationMs: 1,
-});
 const OK = outcome('success', 0, 200);
 const GONE_ROOM = outcome('permanent', 10010, 200);
 const NETWORK = outcome('retry', null, null);

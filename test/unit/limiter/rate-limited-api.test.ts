@@ -3,15 +3,8 @@ import type { CallGate } from '../../../src/limiter/call-gate.js';
 import { isRateRefusal, rateLimitedApi } from '../../../src/limiter/rate-limited-api.js';
 import type { HeldBack, SharedLimiter } from '../../../src/limiter/shared-limiter.js';
 import type { CallOutcome, RobotsClient } from '../../../src/tencent/call-outcome.js';
+import { outcome } from '../../support/call-outcomes.js';
 
-const outcome = (kind: CallOutcome['kind'], errorCode: number | null, httpStatus: number | null): CallOutcome => ({
-  kind,
-  errorCode,
-  errorInfo: 'x',
-  httpStatus,
-  requestId: null,
-  durationMs: 1,
-});
 const OK = outcome('success', 0, 200);
 const REFUSED = outcome('slow-down', 60007, 200);
 
