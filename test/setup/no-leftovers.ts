@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
-import { TEST_REDIS_URL, TEST_RUN_ENV } from '../support/test-env.js';
+import { deleteKeys, TEST_RUN_ENV } from '../support/test-env.js';
 
 /** How long a child killed at the end of a file may take to exit before it counts as left behind. */
 const GRACE_MS = 5_000;
@@ -42,21 +41,7 @@ async function childrenLeft(): Promise<string[]> {
  */
 async function keysLeft(): Promise<string[]> {
   const run = process.env[TEST_RUN_ENV];
-  if (run === undefined) return [];
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', `\\{rs-test-${run}-*`, 'COUNT', 1000);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-    if (keys.length > 0) await redis.del(...keys);
-    return keys;
-  } finally {
-    redis.disconnect();
-  }
+  return run === undefined ? [] : deleteKeys(`{rs-test-${run}-`);
 }
 
 // After every test file (this hook runs after the file's own): a process a test started and did

@@ -34,17 +34,20 @@ export function startTestMock(options: Partial<MockTencentApiOptions> = {}): Pro
   return startMockTencentApi({ sdkAppId: TEST_SDKAPPID, secretKey: TEST_SECRET_KEY, latencyMs: { min: 1, max: 5 }, ...options });
 }
 
-/** Deletes every key under the prefix (queues and limiter), and returns how many there were. */
-export async function deleteKeys(prefix: string, url = TEST_REDIS_URL): Promise<number> {
+/** Deletes every key under the prefix (queues and limiter), and returns the keys there were. */
+export async function deleteKeys(prefix: string, url = TEST_REDIS_URL): Promise<string[]> {
   const redis = new Redis(url);
-  let deleted = 0;
+  const deleted: string[] = [];
   try {
     const pattern = `${prefix}*`.replace(/[{}[\]]/g, '\\$&');
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
+      if (keys.length > 0) {
+        await redis.del(...keys);
+        deleted.push(...keys);
+      }
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
