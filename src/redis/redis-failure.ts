@@ -6,7 +6,7 @@ export function describeRedisFailure(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const code = (err as NodeJS.ErrnoException).code;
   const text = code === undefined ? err.message : `${err.message} (${code})`;
-  if (err.message.startsWith('OOM')) return `Redis is full (maxmemory reached; with noeviction it refuses writes): ${text}`;
+  if (isRedisFull(err)) return `Redis is full (maxmemory reached; with noeviction it refuses writes): ${text}`;
   if (err.message.startsWith('READONLY')) return `Redis is a read-only replica (a failover under way?): ${text}`;
   if (err.message.startsWith('LOADING')) return `Redis is still loading its data after a restart: ${text}`;
   return text;
