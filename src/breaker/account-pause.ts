@@ -18,13 +18,14 @@ export interface AccountPauseOptions {
   readonly logger: Logger;
   /** This process's `accountFingerprint`; null for a process that only reads or lifts the pause (`status`, `resume`, `serve`). */
   readonly configuration: string | null;
-  /** The shared state is read at most this often, default 200 ms. */
-  readonly maxAgeMs?: number;
 }
 
 /** What an operator does about a pause: in the log, in `status` and in `run`'s error. */
 export const ACCOUNT_PAUSE_HINT =
   'fix TIM_SECRET_KEY, TIM_ADMIN, TIM_SDKAPPID or TIM_REGION (or the app in the Chat console: package, IP allowlist) and restart the workers with it, or run `robot-seeder resume` once it is fixed';
+
+/** The shared state is read at most this often: calls see a pause within it, at one GET per process. */
+const STATE_MAX_AGE_MS = 200;
 
 /** Lifts the pause only if it is still the one that was read (another may have begun since). */
 const LIFT_IF_SAME = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -43,7 +44,6 @@ export class AccountPause {
   readonly #key: string;
   readonly #log: Logger;
   readonly #configuration: string | null;
-  readonly #maxAgeMs: number;
   readonly #lift: LiftCommand;
   /** What this process last read: the raw value (for a safe lift) and whether it holds this process. */
   #seen: { readonly raw: string | null; readonly holds: boolean; readonly at: number } = {
@@ -58,7 +58,6 @@ export class AccountPause {
     this.#key = `${o.prefix}:account:paused`;
     this.#log = o.logger.child({ component: 'account' });
     this.#configuration = o.configuration;
-    this.#maxAgeMs = o.maxAgeMs ?? 200;
     o.redis.defineCommand('robotSeederLiftAccountPause', { numberOfKeys: 1, lua: LIFT_IF_SAME });
     this.#lift = (o.redis as unknown as Record<'robotSeederLiftAccountPause', LiftCommand>).robotSeederLiftAccountPause.bind(o.redis);
   }
@@ -68,9 +67,9 @@ export class AccountPause {
     return this.#seen.holds;
   }
 
-  /** Whether this process's calls must wait now; reads Redis at most once per `maxAgeMs`. */
+  /** Whether this process's calls must wait now; reads Redis at most once per STATE_MAX_AGE_MS. */
   holds(): Promise<boolean> {
-    if (performance.now() - this.#seen.at < this.#maxAgeMs) return Promise.resolve(this.#seen.holds);
+    if (performance.now() - this.#seen.at < STATE_MAX_AGE_MS) return Promise.resolve(this.#seen.holds);
     this.#reading ??= this.#redis
       .get(this.#key)
       .then((raw) => this.#see(raw))
