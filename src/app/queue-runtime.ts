@@ -1,16 +1,20 @@
 import type { RedisClient } from '../redis/redis-client.js';
-import type { SeederConfig } from '../config/seeder-config.js';
+import type { AppConfig, SeederConfig } from '../config/seeder-config.js';
+import { appScope } from '../config/app-config.js';
+import { findApp } from '../config/find-app.js';
 import type { Logger } from '../log/logger.js';
 import { connectRedis, createRedis, type ConnectionRole } from '../redis/redis-connection.js';
 import { openSeedQueue, type SeedQueue } from '../queue/seed-queue.js';
 import { DeadLetterStore } from '../dead-letter/dead-letter-store.js';
 import { supersedingSink } from '../dead-letter/superseding-sink.js';
 import type { JobSink } from '../queue/write-jobs.js';
-import { readQueueStatus, type QueueStatus } from '../queue/queue-status.js';
+import { readQueueStatus, sumQueueStatus, type FleetQueueStatus, type QueueStatus } from '../queue/queue-status.js';
 
-/** The queues as every command sees them: the seed queue and the dead letters, on one connection. */
+/** One app's queues as every command sees them: its seed queue and its dead letters. */
 export interface QueueRuntime {
+  /** The configuration scoped to this app (`appScope`): its key prefix, rate and Tencent settings. */
   readonly config: SeederConfig;
+  readonly app: AppConfig;
   readonly logger: Logger;
   readonly redis: RedisClient;
   readonly seed: SeedQueue;
@@ -21,16 +25,81 @@ export interface QueueRuntime {
   close(): Promise<void>;
 }
 
-/** Connects (or throws REDIS_UNAVAILABLE at once) and opens the queues. */
-export async function openQueueRuntime(config: SeederConfig, logger: Logger, role: ConnectionRole): Promise<QueueRuntime> {
+/** Every app's queues, on one connection: what the service and the workers of several apps hold. */
+export interface FleetQueues {
+  readonly config: SeederConfig;
+  readonly logger: Logger;
+  readonly redis: RedisClient;
+  /** One per app, in the order of `config.apps`. */
+  readonly apps: readonly QueueRuntime[];
+  /** The queues of app `name`; the name may be left out when one app is configured. Throws NOT_FOUND / USAGE. */
+  app(name?: string): QueueRuntime;
+  /** The totals of every app, and each app's own figures. */
+  status(): Promise<FleetQueueStatus>;
+  close(): Promise<void>;
+}
+
+/** Connects (or throws REDIS_UNAVAILABLE at once) and opens every app's queues. */
+export async function openFleetQueues(config: SeederConfig, logger: Logger, role: ConnectionRole): Promise<FleetQueues> {
+  const redis = await connect(config, logger, role);
+  const apps = config.apps.map((app) => appQueues(redis, appScope(config, app), app, logger));
+  return {
+    config,
+    logger,
+    redis,
+    apps,
+    app(name) {
+      const wanted = findApp(config, name);
+      return apps.find((q) => q.app === wanted) as QueueRuntime;
+    },
+    async status() {
+      const each = await Promise.all(apps.map(async (q) => [q.app.name, await q.status()] as const));
+      return { ...sumQueueStatus(each.map(([, s]) => s)), apps: Object.fromEntries(each) };
+    },
+    async close() {
+      await Promise.all(apps.map((q) => q.close()));
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * One app's queues on a connection of their own (closed with them): app `appName`, which may be
+ * left out when one app is configured, as it is without APPS_FILE.
+ */
+export async function openQueueRuntime(
+  config: SeederConfig,
+  logger: Logger,
+  role: ConnectionRole,
+  appName?: string,
+): Promise<QueueRuntime> {
+  const app = findApp(config, appName);
+  const redis = await connect(config, logger, role);
+  const q = appQueues(redis, appScope(config, app), app, logger);
+  return {
+    ...q,
+    async close() {
+      await q.close();
+      redis.disconnect();
+    },
+  };
+}
+
+async function connect(config: SeederConfig, logger: Logger, role: ConnectionRole): Promise<RedisClient> {
   const redis = await connectRedis(createRedis(config.redisUrl, role, { cluster: config.redisCluster }), config.redisUrl);
   if (role !== 'producer') {
     redis.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error; reconnecting'));
   }
+  return redis;
+}
+
+/** An app's queues on a shared connection: closing them leaves the connection to its owner. */
+function appQueues(redis: RedisClient, config: SeederConfig, app: AppConfig, logger: Logger): QueueRuntime {
   const seed = openSeedQueue(redis, config.keyPrefix);
   const deadLetters = new DeadLetterStore(redis, config.keyPrefix, seed);
   return {
     config,
+    app,
     logger,
     redis,
     seed,
@@ -39,7 +108,6 @@ export async function openQueueRuntime(config: SeederConfig, logger: Logger, rol
     status: () => readQueueStatus(seed, () => deadLetters.count()),
     async close() {
       await Promise.all([seed.close(), deadLetters.close()]);
-      redis.disconnect();
     },
   };
 }

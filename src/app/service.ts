@@ -5,6 +5,8 @@ import { loadSeedRules } from '../callbacks/load-seed-rules.js';
 import type { SeedRules } from '../callbacks/seed-rules.js';
 import type { HttpConfig, SeederConfig } from '../config/seeder-config.js';
 import { SeederError } from '../errors/seeder-error.js';
+import type { AppConfig } from '../config/seeder-config.js';
+import { findApp } from '../config/find-app.js';
 import { buildHttpServer, type CallbackOptions } from '../http/build-http-server.js';
 import type { Logger } from '../log/logger.js';
 import { createSeederMetrics, type SeederMetrics } from '../metrics/seeder-metrics.js';
@@ -55,7 +57,7 @@ export interface Service {
  */
 export async function startService(config: SeederConfig, logger: Logger, o: ServiceOptions): Promise<Service> {
   const http = requireHttp(config.http);
-  const { sdkAppId } = http;
+  const { sdkAppId } = requireSdkAppId(findApp(config, undefined));
   const rules = o.callbacks?.rules !== undefined ? o.callbacks.rules : await configuredRules(http, config.maxRobotsPerLine);
   // Not the workers' connection, where a command waits for Redis as long as it takes: an HTTP
   // request sharing it hung until Redis came back (issue 8, observation 11). On a `service`
@@ -81,7 +83,7 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
       queueStatus: () => queue.status(),
       breakerState: () => breaker.state(),
       accountPaused: async () => (await accountPause.read()) !== null,
-      limiter: () => workers?.runtime.limiter.stats() ?? null,
+      limiter: () => workers?.runtimes[0]?.limiter.stats() ?? null,
       onCollectError: (err) => logger.warn({ err }, 'metrics: cannot read figures from Redis'),
     });
     ({ app, callbacksSettled } = await buildHttpServer({
@@ -94,7 +96,7 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
     }));
     if (o.withWorkers) {
       workers = await openWorkerProcess(config, logger, {
-        observers: [(outcome) => metrics.recordCall(outcome)],
+        observers: () => [(outcome) => metrics.recordCall(outcome)],
         events: { onRetry: () => metrics.recordRetry() },
       });
     }
@@ -137,6 +139,11 @@ async function listen(app: FastifyInstance, at: { readonly host: string; readonl
   }
   // A TCP listener: address() is a string only for a pipe or a Unix socket.
   return app.server.address() as AddressInfo;
+}
+
+function requireSdkAppId(app: AppConfig): { sdkAppId: number } {
+  if (app.sdkAppId === null) throw new Error('the service needs the SDKAppID: load the config with { http: true }');
+  return { sdkAppId: app.sdkAppId };
 }
 
 function requireHttp(http: HttpConfig | null): HttpConfig {

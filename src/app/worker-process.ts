@@ -2,42 +2,67 @@ import { campaignAccounting } from '../campaign/runs/campaign-accounting.js';
 import { startCampaignWorker } from '../campaign/runs/campaign-worker.js';
 import { endedCampaignGuard } from '../campaign/runs/ended-campaign-guard.js';
 import { combineWorkerEvents } from './combine-worker-events.js';
+import type { AppConfig } from '../config/seeder-config.js';
 import type { SeederConfig } from '../config/seeder-config.js';
 import type { Logger } from '../log/logger.js';
-import { openQueueRuntime, type QueueRuntime } from './queue-runtime.js';
+import type { CallObserver } from '../tencent/observe-calls.js';
+import { openFleetQueues, type QueueRuntime } from './queue-runtime.js';
 import { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from './worker-runtime.js';
 
-/** Everything a long-running worker process does: seed jobs, campaign runs, and their accounting. */
+/** Everything a long-running worker process does, for each app: seed jobs, campaign runs, and their accounting. */
 export interface WorkerProcess {
-  readonly runtime: WorkerRuntime;
-  /** Stops firing campaign runs, drains the seed worker (`force`: abandons its jobs), flushes the run counts. */
+  /** One per app served, in the order of the apps configured. */
+  readonly runtimes: readonly WorkerRuntime[];
+  /** Stops firing campaign runs, drains the seed workers (`force`: abandons their jobs), flushes the run counts. */
   close(force?: boolean): Promise<void>;
 }
 
-export interface WorkerProcessOptions extends Omit<WorkerRuntimeOptions, 'skip'> {
+export interface WorkerProcessOptions extends Omit<WorkerRuntimeOptions, 'skip' | 'observers'> {
   /**
    * Also fire campaign runs (default true). `run` says false: it works off what is queued and
    * ends, and must not start a campaign's next run meanwhile.
    */
   readonly campaignRuns?: boolean;
+  /** See every call each app's runtime sent (e.g. to feed metrics, labelled by app). */
+  readonly observers?: (app: AppConfig) => readonly CallObserver[];
 }
 
 /**
- * Used by `worker`, `serve --with-workers` and `run`, so all run exactly the same worker: seed
- * jobs with their campaigns' accounting, and never the adds of a campaign that has ended.
+ * Used by `worker`, `serve --with-workers` and `run`, so all run exactly the same worker: for each
+ * app, seed jobs with their campaigns' accounting, and never the adds of a campaign that has ended.
+ * Each app has its own runtime (queue, limiter at its rate, breaker, account pause, UserSig), so one
+ * app's backlog, outage or refusals never hold another's calls.
  */
-export async function startWorkerProcess(q: QueueRuntime, o: WorkerProcessOptions = {}): Promise<WorkerProcess> {
-  const { campaignRuns = true, ...runtimeOptions } = o;
+export async function startWorkerProcess(queues: readonly QueueRuntime[], o: WorkerProcessOptions = {}): Promise<WorkerProcess> {
+  const started: { runtime: WorkerRuntime; close(force: boolean): Promise<void> }[] = [];
+  const close = async (force: boolean): Promise<void> => {
+    await Promise.all(started.map((s) => s.close(force)));
+  };
+  try {
+    for (const q of queues) started.push(await startApp(q, o));
+  } catch (err) {
+    await close(true);
+    throw err;
+  }
+  return { runtimes: started.map((s) => s.runtime), close: (force = false) => close(force) };
+}
+
+async function startApp(
+  q: QueueRuntime,
+  o: WorkerProcessOptions,
+): Promise<{ runtime: WorkerRuntime; close(force: boolean): Promise<void> }> {
+  const { campaignRuns = true, observers, ...runtimeOptions } = o;
   const accounting = campaignAccounting(q);
   const runtime = await startWorkerRuntime(q, {
     ...runtimeOptions,
     events: combineWorkerEvents(o.events ?? {}, accounting),
     skip: endedCampaignGuard(q),
+    ...(observers === undefined ? {} : { observers: observers(q.app) }),
   });
   const campaigns = campaignRuns ? await startCampaignWorker(q) : null;
   return {
     runtime,
-    async close(force = false) {
+    async close(force) {
       await campaigns?.close();
       await runtime.close(force);
       await accounting.flush();
@@ -46,26 +71,26 @@ export async function startWorkerProcess(q: QueueRuntime, o: WorkerProcessOption
 }
 
 /**
- * A worker process on a `worker` connection of its own (its commands wait out a Redis restart),
- * closed after the worker: `worker` and `serve --with-workers`. `run` shares its connection with
- * its enqueue and status reads, so it starts the worker process on it (startWorkerProcess).
+ * A worker process for every app on a `worker` connection of its own (its commands wait out a
+ * Redis restart), closed after the workers: `worker` and `serve --with-workers`. `run` shares its
+ * connection with its enqueue and status reads, so it starts the worker process on it (startWorkerProcess).
  */
 export async function openWorkerProcess(config: SeederConfig, logger: Logger, o: WorkerProcessOptions = {}): Promise<WorkerProcess> {
-  const q = await openQueueRuntime(config, logger, 'worker');
+  const fleet = await openFleetQueues(config, logger, 'worker');
   let w: WorkerProcess;
   try {
-    w = await startWorkerProcess(q, o);
+    w = await startWorkerProcess(fleet.apps, o);
   } catch (err) {
-    await q.close();
+    await fleet.close();
     throw err;
   }
   return {
-    runtime: w.runtime,
+    runtimes: w.runtimes,
     async close(force = false) {
       try {
         await w.close(force);
       } finally {
-        await q.close();
+        await fleet.close();
       }
     },
   };

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { TencentConfig } from '../config/seeder-config.js';
+import type { AppConfig } from '../config/seeder-config.js';
 import { createSharedLimiter, type SharedLimiter } from '../limiter/shared-limiter.js';
 import { rateLimitedApi } from '../limiter/rate-limited-api.js';
 import { createTencentClient } from '../tencent/tencent-client.js';
@@ -18,6 +19,8 @@ import { startSeedWorker, type SeedWorker, type SeedWorkerEvents } from '../work
 import type { QueueRuntime } from './queue-runtime.js';
 
 export interface WorkerRuntime {
+  /** The app this runtime calls for. */
+  readonly app: AppConfig;
   readonly worker: SeedWorker;
   /** Calls this process made. */
   readonly stats: CallStats;
@@ -109,6 +112,7 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     logger,
   });
   return {
+    app: q.app,
     worker,
     stats,
     breaker,

@@ -2,8 +2,10 @@
  * Each command's usage line and one-line summary: what `--help` prints. Kept apart from the
  * command modules so that help text costs no imports; the commands read their usage from here.
  */
-export const RUN_USAGE = 'robot-seeder run FILE|- [--json] [--skip-invalid] [--format jsonl|csv] [--remove] [--concurrency N]';
-export const ENQUEUE_USAGE = 'robot-seeder enqueue FILE|- [--json] [--skip-invalid] [--format jsonl|csv] [--remove]';
+export const RUN_USAGE =
+  'robot-seeder run FILE|- [--json] [--skip-invalid] [--format jsonl|csv] [--remove] [--app NAME] [--priority high|normal|low] [--concurrency N]';
+export const ENQUEUE_USAGE =
+  'robot-seeder enqueue FILE|- [--json] [--skip-invalid] [--format jsonl|csv] [--remove] [--app NAME] [--priority high|normal|low]';
 export const WORKER_USAGE = 'robot-seeder worker [--concurrency N]';
 export const STATUS_USAGE = 'robot-seeder status [--json]';
 export const DLQ_USAGE = 'robot-seeder dlq list|replay|purge [--code N|none] [--json]';

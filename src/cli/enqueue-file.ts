@@ -1,4 +1,6 @@
-import type { QueueRuntime } from '../app/queue-runtime.js';
+import { routeJobsByApp } from '../app/app-router.js';
+import type { FleetQueues } from '../app/queue-runtime.js';
+import type { Priority } from '../domain/priority.js';
 import type { RobotCommand } from '../domain/robot-command.js';
 import type { InputFormat } from '../input/read-job-file.js';
 import { enqueueJobFile, type EnqueueSummary } from '../queue/enqueue-job-file.js';
@@ -12,6 +14,10 @@ export interface EnqueueFileOptions {
   readonly command: RobotCommand;
   readonly skipInvalid: boolean;
   readonly format: InputFormat | undefined;
+  /** `--app`: the app of the lines that name none (may be left out with one app configured). */
+  readonly app: string | undefined;
+  /** `--priority`, default low: the lane of the file's jobs. */
+  readonly priority: Priority;
   /** Draw progress on stderr. */
   readonly progress: boolean;
 }
@@ -23,21 +29,26 @@ const MB = 1024 * 1024;
  * "reading" then "enqueue", and SIGINT/SIGTERM stopping it cleanly with a message that says
  * how far it got (a second signal exits at once).
  */
-export async function enqueueFile(q: QueueRuntime, o: EnqueueFileOptions): Promise<EnqueueSummary> {
+export async function enqueueFile(fleet: FleetQueues, o: EnqueueFileOptions): Promise<EnqueueSummary> {
+  const { config } = fleet;
+  // An unknown --app is refused before the file is read. With several apps and no --app, each line names its own.
+  const target = o.app !== undefined || fleet.apps.length === 1 ? fleet.app(o.app) : null;
   const reading = new ProgressBar(process.stderr, 'reading ', o.progress);
   const writing = new ProgressBar(process.stderr, 'enqueue ', o.progress);
   const stop = new AbortController();
-  const removeSignals = onShutdownSignals(() => stop.abort(), q.logger);
+  const removeSignals = onShutdownSignals(() => stop.abort(), fleet.logger);
   try {
-    const summary = await enqueueJobFile(q.jobs, {
+    const summary = await enqueueJobFile(routeJobsByApp(fleet.apps, target), {
       file: o.file,
       command: o.command,
       skipInvalid: o.skipInvalid,
       format: o.format,
-      maxRobotsPerLine: q.config.maxRobotsPerLine,
-      maxRobotsPerCall: q.config.maxRobotsPerCall,
-      jobOptions: seedJobOptions(q.config),
-      memoryBytes: q.config.enqueueMemoryMb * MB,
+      maxRobotsPerLine: config.maxRobotsPerLine,
+      apps: config.apps.map((a) => a.name),
+      appRequired: target === null,
+      maxRobotsPerCall: config.maxRobotsPerCall,
+      jobOptions: seedJobOptions(config, o.priority),
+      memoryBytes: config.enqueueMemoryMb * MB,
       signal: stop.signal,
       onRead: (t, finished) => {
         if (finished) reading.finish(t.lines, undefined, 'lines');

@@ -1,5 +1,6 @@
 import type { EnqueueFileOptions } from './enqueue-file.js';
 import { formatFlag } from './format-flag.js';
+import { priorityFlag } from './priority-flag.js';
 
 /** The flags of the commands that take a job file (`enqueue`, `run`). */
 export const FILE_FLAGS = {
@@ -7,6 +8,8 @@ export const FILE_FLAGS = {
   'skip-invalid': { type: 'boolean', default: false },
   format: { type: 'string' },
   remove: { type: 'boolean', default: false },
+  app: { type: 'string' },
+  priority: { type: 'string' },
 } as const;
 
 export interface FileFlagValues {
@@ -14,6 +17,8 @@ export interface FileFlagValues {
   readonly 'skip-invalid': boolean;
   readonly format?: string | undefined;
   readonly remove: boolean;
+  readonly app?: string | undefined;
+  readonly priority?: string | undefined;
 }
 
 /** What those flags mean for enqueueing `file`. */
@@ -23,6 +28,8 @@ export function enqueueFileOptions(file: string, values: FileFlagValues): Enqueu
     command: values.remove ? 'del_robots' : 'add_robots',
     skipInvalid: values['skip-invalid'],
     format: formatFlag(values.format),
+    app: values.app,
+    priority: priorityFlag(values.priority, 'low'),
     progress: !values.json,
   };
 }

@@ -8,8 +8,10 @@ import {
   TENCENT_BACKEND_TIMEOUT_MS,
 } from '../domain/limits.js';
 import { EnvReader } from './env-reader.js';
-import { isLoopbackHost } from './loopback-host.js';
-import type { HttpConfig, SeederConfig, TencentConfig } from './seeder-config.js';
+import { DEFAULT_APP_NAME } from './app-config.js';
+import { readAppsFile } from './apps-file.js';
+import { checkBaseUrl } from './base-url.js';
+import type { AppConfig, HttpConfig, SeederConfig, TencentConfig } from './seeder-config.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const CALLBACK_AUTH_MODES = ['token', 'none'] as const;
@@ -33,11 +35,18 @@ export interface LoadConfigOptions {
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, options: LoadConfigOptions): SeederConfig {
   const r = new EnvReader(env);
+  const keyPrefix = r.string('KEY_PREFIX', '{robot-seeder}');
+  const rateLimitPerSecond = r.integer('RATE_LIMIT_PER_SECOND', 200, 1, 100_000);
+  const appsFile = r.raw('APPS_FILE') ?? null;
+  const defaults = { keyPrefix, rateLimitPerSecond };
+  const apps = appsFile === null ? [readTimApp(r, options, defaults)] : readAppsFrom(appsFile, r, env, options, defaults);
+  // Without APPS_FILE the one app's settings are the configuration's own, as before apps existed.
+  const timApp = appsFile === null ? apps[0] : undefined;
   const config: SeederConfig = {
     redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     redisCluster: r.boolean('REDIS_CLUSTER', false),
-    keyPrefix: r.string('KEY_PREFIX', '{robot-seeder}'),
-    rateLimitPerSecond: r.integer('RATE_LIMIT_PER_SECOND', 200, 1, 100_000),
+    keyPrefix,
+    rateLimitPerSecond,
     workerConcurrency: r.integer('WORKER_CONCURRENCY', 50, 1, 10_000),
     workerMaxConcurrency: r.integer('WORKER_MAX_CONCURRENCY', 500, 1, 10_000),
     maxRobotsPerCall: r.integer('MAX_ROBOTS_PER_CALL', DEFAULT_MAX_ROBOTS_PER_CALL, 1, 10_000),
@@ -50,8 +59,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     slowDownGiveUpMs: r.integer('SLOW_DOWN_GIVE_UP_MS', 600_000, 1000, 7 * 86_400_000),
     runApiUnreachableMs: r.integer('RUN_API_UNREACHABLE_MS', 60_000, 1000, 7 * 86_400_000),
     logLevel: r.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
-    sdkAppId: options.app === true ? readSdkAppId(r) : null,
-    tencent: options.tencent ? readTencent(r) : null,
+    sdkAppId: options.app === true ? (timApp?.sdkAppId ?? null) : null,
+    tencent: timApp?.tencent ?? null,
+    appsFile,
+    apps,
     http: options.http === true ? readHttp(r) : null,
   };
   if (config.workerMaxConcurrency < config.workerConcurrency) {
@@ -77,48 +88,71 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
   return deepFreeze(config);
 }
 
-function readTencent(r: EnvReader): TencentConfig {
-  const sdkAppId = readSdkAppId(r);
-  const secretKey = r.raw('TIM_SECRET_KEY') ?? null;
-  const userSig = r.raw('TIM_USERSIG') ?? null;
-  if (secretKey === null && userSig === null) {
-    r.problems.push('TIM_SECRET_KEY: required (or a ready TIM_USERSIG): the key from the Chat console, used to sign UserSigs');
+/** The TIM_* app: the one app of a deployment without APPS_FILE, exactly as before apps existed. */
+function readTimApp(r: EnvReader, options: LoadConfigOptions, { keyPrefix, rateLimitPerSecond }: AppDefaults): AppConfig {
+  const needsId = options.tencent || options.http === true || options.app === true;
+  const sdkAppId = needsId ? readSdkAppId(r) : null;
+  return {
+    name: DEFAULT_APP_NAME,
+    sdkAppId,
+    keyPrefix,
+    rateLimitPerSecond,
+    tencent: options.tencent ? readTencent(r, sdkAppId ?? 0) : null,
+  };
+}
+
+/** The variables of the TIM_* app, which APPS_FILE replaces: each app sets its own in the file. */
+const TIM_APP_VARIABLES = ['TIM_SDKAPPID', 'TIM_SECRET_KEY', 'TIM_USERSIG', 'TIM_ADMIN', 'TIM_REGION', 'TIM_BASE_URL'] as const;
+
+function readAppsFrom(
+  file: string,
+  r: EnvReader,
+  env: Readonly<Record<string, string | undefined>>,
+  options: LoadConfigOptions,
+  base: AppDefaults,
+): AppConfig[] {
+  for (const name of TIM_APP_VARIABLES) {
+    if (r.raw(name) !== undefined) {
+      r.problems.push(
+        `${name}: not used when APPS_FILE is set (each app of the file has its own settings); unset it, or move it into ${file}`,
+      );
+    }
   }
-  const region: Region = r.oneOf('TIM_REGION', 'china', REGION_NAMES);
+  return readAppsFile(file, { ...base, env, calls: options.tencent ? readCallSettings(r) : null }, r.problems);
+}
+
+interface AppDefaults {
+  readonly keyPrefix: string;
+  readonly rateLimitPerSecond: number;
+}
+
+/** What every app's calls share: the request timeout and the UserSigs' validity. */
+function readCallSettings(r: EnvReader): Pick<TencentConfig, 'requestTimeoutMs' | 'userSigTtlSeconds'> {
   const requestTimeoutMs = r.integer('REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 1, 120_000);
   if (requestTimeoutMs <= TENCENT_BACKEND_TIMEOUT_MS) {
     r.problems.push(
       `REQUEST_TIMEOUT_MS: must be more than ${TENCENT_BACKEND_TIMEOUT_MS} (Tencent's own back-end timeout is 3 s: a call given up earlier is sent again while Tencent may still carry it out), got ${requestTimeoutMs}; leave it unset for ${DEFAULT_REQUEST_TIMEOUT_MS}`,
     );
   }
+  return { requestTimeoutMs, userSigTtlSeconds: r.integer('USERSIG_TTL_SECONDS', DEFAULT_USERSIG_TTL_SECONDS, 300, 180 * 86_400) };
+}
+
+function readTencent(r: EnvReader, sdkAppId: number): TencentConfig {
+  const secretKey = r.raw('TIM_SECRET_KEY') ?? null;
+  const userSig = r.raw('TIM_USERSIG') ?? null;
+  if (secretKey === null && userSig === null) {
+    r.problems.push('TIM_SECRET_KEY: required (or a ready TIM_USERSIG): the key from the Chat console, used to sign UserSigs');
+  }
+  const region: Region = r.oneOf('TIM_REGION', 'china', REGION_NAMES);
+  const baseUrl = r.raw('TIM_BASE_URL');
   return {
     sdkAppId,
     secretKey,
     userSig: secretKey === null ? userSig : null,
     admin: r.string('TIM_ADMIN', 'administrator'),
-    baseUrl: baseUrlOf(r, region),
-    requestTimeoutMs,
-    userSigTtlSeconds: r.integer('USERSIG_TTL_SECONDS', DEFAULT_USERSIG_TTL_SECONDS, 300, 180 * 86_400),
+    baseUrl: (baseUrl === undefined ? regionBaseUrl(region) : checkBaseUrl('TIM_BASE_URL', baseUrl, r.problems)) ?? '',
+    ...readCallSettings(r),
   };
-}
-
-/**
- * TIM_BASE_URL, or the region's domain: an origin with an optional path (a proxy), nothing else.
- * HTTPS, since every call carries the UserSig in its URL; plain HTTP only to this machine (the mock API).
- */
-function baseUrlOf(r: EnvReader, region: Region): string {
-  const url = r.url('TIM_BASE_URL', regionBaseUrl(region), ['https:', 'http:']);
-  const u = new URL(url);
-  if (u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') {
-    r.problems.push(
-      'TIM_BASE_URL: expected an http(s) URL without credentials, query or fragment, such as https://adminapisgp.im.qcloud.com',
-    );
-  } else if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
-    r.problems.push(
-      `TIM_BASE_URL: must be https:// (Tencent's API is HTTPS only, and every call carries the UserSig in its URL), got http://${u.host}; use https://${u.host}, or leave it unset for TIM_REGION's domain (plain http:// is allowed only to 127.0.0.1, ::1 or localhost, for the mock API)`,
-    );
-  }
-  return url.replace(/\/+$/, '');
 }
 
 function readSdkAppId(r: EnvReader): number {
@@ -141,8 +175,6 @@ function readHttp(r: EnvReader): HttpConfig {
   const autoSeedRobots = list(r.raw('AUTO_SEED_ROBOTS'));
   const seedRulesFile = r.raw('SEED_RULES_FILE') ?? null;
   return {
-    // Callbacks are accepted for this SDKAppID only.
-    sdkAppId: readSdkAppId(r),
     host: r.string('HOST', '0.0.0.0'),
     port: r.integer('PORT', 8080, 0, 65_535),
     apiTokens,

@@ -48,6 +48,14 @@ export interface SeederConfig {
   readonly runApiUnreachableMs: number;
   /** `LOG_LEVEL`, default `info`. */
   readonly logLevel: LevelWithSilent;
+  /** `APPS_FILE`: the JSON file of the apps served; null = the one app of the TIM_* variables. */
+  readonly appsFile: string | null;
+  /**
+   * The apps served, at least one: those of APPS_FILE, or the TIM_* app named `default`. The
+   * fields below (`keyPrefix`, `rateLimitPerSecond`, `sdkAppId`, `tencent`) are the TIM_* app's;
+   * `appScope` gives each app's machinery a configuration where they are that app's.
+   */
+  readonly apps: readonly AppConfig[];
   /** `TIM_SDKAPPID`, for commands that act on the app's shared state without calling it (`rate`); null for the others. */
   readonly sdkAppId: number | null;
   /** Present only for commands that call Tencent (`worker`, `run`). */
@@ -56,9 +64,25 @@ export interface SeederConfig {
   readonly http: HttpConfig | null;
 }
 
+/**
+ * One Tencent Chat application (SDKAppID) robot-seeder serves: its own quota, keys and region.
+ * Everything that is per app at Tencent is per app here: the queue, the shared limiter and its
+ * rate, the circuit breaker, the account pause, the dead letters, the campaigns.
+ */
+export interface AppConfig {
+  /** `name` in APPS_FILE; `default` for the app of the TIM_* variables. Work names its app by it. */
+  readonly name: string;
+  /** The SDKAppID; null only for the TIM_* app of a command that does not need it (TIM_SDKAPPID unset). */
+  readonly sdkAppId: number | null;
+  /** Where the app's keys live: KEY_PREFIX for `default`, KEY_PREFIX-NAME for the others (same hash tag). */
+  readonly keyPrefix: string;
+  /** `ratePerSecond` in APPS_FILE, default RATE_LIMIT_PER_SECOND: the app's cap on calls per second. */
+  readonly rateLimitPerSecond: number;
+  /** Present only for commands that call Tencent (`worker`, `run`, `serve --with-workers`). */
+  readonly tencent: TencentConfig | null;
+}
+
 export interface HttpConfig {
-  /** `TIM_SDKAPPID`, required: Tencent callbacks naming another SDKAppID are ignored. */
-  readonly sdkAppId: number;
   /** `HOST`, default `0.0.0.0`. */
   readonly host: string;
   /** `PORT`, default 8080. */

@@ -47,6 +47,8 @@ interface Settings {
   readonly format: InputFormat;
   readonly maxLineBytes: number;
   readonly maxRobotsPerLine: number;
+  readonly apps: readonly string[] | undefined;
+  readonly appRequired: boolean;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -71,6 +73,8 @@ export function readJobFile(path: string, options: ReadJobFileOptions = {}): Asy
       1,
       LIMIT_MAX_ROBOTS_PER_LINE,
     ),
+    apps: options.apps,
+    appRequired: options.appRequired === true,
     signal: options.signal,
   };
   return streamJobFile(path, settings);
@@ -141,7 +145,11 @@ function isErrnoError(err: unknown): err is NodeJS.ErrnoException {
 
 /** Turns raw lines into ParsedLines; undefined for lines that are skipped (blank, CSV header). */
 function lineInterpreter(settings: Settings): (raw: RawLine) => ParsedLine | undefined {
-  const limits = { maxRobotsPerLine: settings.maxRobotsPerLine };
+  const limits = {
+    maxRobotsPerLine: settings.maxRobotsPerLine,
+    appRequired: settings.appRequired,
+    ...(settings.apps === undefined ? {} : { apps: settings.apps }),
+  };
   let firstLine = true;
   return (raw) => {
     const { lineNumber } = raw;

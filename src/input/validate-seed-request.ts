@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_ROBOTS_PER_LINE, MAX_ACCOUNT_BYTES, MAX_GROUP_ID_BYTES } from '../domain/limits.js';
 import type { SeedRequest } from '../domain/seed-request.js';
+import { isPriority, PRIORITIES, type Priority } from '../domain/priority.js';
 import { describeType, echoValue } from './echo-value.js';
 import { expectIntegerInRange } from './expect-option.js';
 
@@ -14,6 +15,12 @@ export const MAX_PROBLEMS_PER_LINE = 20;
 export interface SeedRequestLimits {
   /** Most entries `robots` may have on one line, duplicates included. Default: 1000 (Tencent's member-tag limit). */
   readonly maxRobotsPerLine?: number;
+  /** The names an `"app"` field may give (the apps configured); absent: no `"app"` field is allowed. */
+  readonly apps?: readonly string[];
+  /** Whether every line must name its app (several apps configured and no default given). */
+  readonly appRequired?: boolean;
+  /** Whether a `"priority"` field (high, normal, low) is allowed (HTTP items). */
+  readonly priority?: boolean;
 }
 
 export type SeedRequestValidation =
@@ -21,7 +28,7 @@ export type SeedRequestValidation =
   | { readonly ok: false; readonly problems: readonly string[] };
 
 const ACCOUNT_RULE = `account ids are at most ${MAX_ACCOUNT_BYTES} bytes without spaces or control characters`;
-const KNOWN_FIELDS = new Set(['groupId', 'robots']);
+const BASE_FIELDS = ['groupId', 'robots'];
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
 // One test for the common case; the separate patterns below only run to name the problem.
 const ACCOUNT_SUSPECT = /[\p{Cc}\p{Cs}\s]/u;
@@ -49,27 +56,63 @@ export function validateSeedRequest(value: unknown, limits: SeedRequestLimits = 
   }
   const record = value as Record<string, unknown>;
   const problems = new ProblemList();
+  const fields = [...BASE_FIELDS, ...(limits.apps === undefined ? [] : ['app']), ...(limits.priority === true ? ['priority'] : [])];
   for (const key of Object.keys(record)) {
-    if (!KNOWN_FIELDS.has(key)) problems.add(unknownFieldProblem(key));
+    if (!fields.includes(key)) problems.add(unknownFieldProblem(key, fields));
   }
   const groupId = Object.hasOwn(record, 'groupId') ? record.groupId : undefined;
   const robots = Object.hasOwn(record, 'robots') ? record.robots : undefined;
   checkGroupId(groupId, problems);
   checkRobots(robots, maxRobots, problems);
+  const app = limits.apps === undefined ? undefined : checkApp(record['app'], limits.apps, limits.appRequired === true, problems);
+  const priority = limits.priority === true ? checkPriority(record['priority'], problems) : undefined;
 
   if (problems.length > 0 || typeof groupId !== 'string' || !Array.isArray(robots)) {
     return { ok: false, problems: problems.toArray() };
   }
   const unique = [...new Set(robots as string[])];
-  return { ok: true, request: { groupId, robots: unique }, duplicatesRemoved: robots.length - unique.length };
+  const request: SeedRequest = {
+    groupId,
+    robots: unique,
+    ...(app === undefined ? {} : { app }),
+    ...(priority === undefined ? {} : { priority }),
+  };
+  return { ok: true, request, duplicatesRemoved: robots.length - unique.length };
 }
 
-function unknownFieldProblem(key: string): string {
+function unknownFieldProblem(key: string, fields: readonly string[]): string {
   const squashed = key.toLowerCase().replace(/[\s_-]/g, '');
-  const guess = squashed === 'groupid' ? 'groupId' : squashed.startsWith('robot') ? 'robots' : undefined;
+  const guess = fields.find((f) => squashed === f.toLowerCase()) ?? (squashed.startsWith('robot') ? 'robots' : undefined);
   return guess === undefined
-    ? `unknown field ${echoValue(key)}; the only fields are "groupId" and "robots"`
+    ? `unknown field ${echoValue(key)}; the only fields are ${quotedList(fields)}`
     : `unknown field ${echoValue(key)}; did you mean "${guess}"?`;
+}
+
+/** `"a" and "b"`, `"a", "b" and "c"`. */
+function quotedList(names: readonly string[]): string {
+  const quoted = names.map((n) => `"${n}"`);
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1) ?? ''}`;
+}
+
+function checkApp(app: unknown, apps: readonly string[], required: boolean, problems: ProblemList): string | undefined {
+  if (app === undefined) {
+    if (required)
+      problems.add(`app: missing; several apps are configured (${apps.join(', ')}): name the room's app, or give a default (--app)`);
+    return undefined;
+  }
+  if (typeof app === 'string' && apps.includes(app)) return app;
+  problems.add(
+    `app: ${typeof app === 'string' ? `unknown app ${echoValue(app)}` : `expected a string, got ${describeType(app)}`}; the apps configured are ${apps.join(', ')}`,
+  );
+  return undefined;
+}
+
+function checkPriority(priority: unknown, problems: ProblemList): Priority | undefined {
+  if (priority === undefined || isPriority(priority)) return priority;
+  problems.add(
+    `priority: expected one of ${PRIORITIES.join(', ')}, got ${typeof priority === 'string' ? echoValue(priority) : describeType(priority)}`,
+  );
+  return undefined;
 }
 
 function checkGroupId(groupId: unknown, problems: ProblemList): void {

@@ -1,4 +1,5 @@
 import type { RobotCommand } from '../domain/robot-command.js';
+import { LIMITER_PRIORITY, type Priority } from '../domain/priority.js';
 import type { CallOutcome, RobotsApi, RobotsClient } from '../tencent/call-outcome.js';
 import { OPEN_GATE, type CallGate } from './call-gate.js';
 import type { SharedLimiter } from './shared-limiter.js';
@@ -20,13 +21,16 @@ export interface RateLimitedApiOptions {
 export function rateLimitedApi(client: RobotsClient, o: RateLimitedApiOptions): RobotsApi {
   const gate = o.gate ?? OPEN_GATE;
   return {
-    async call(command: RobotCommand, groupId: string, robots: readonly string[]): Promise<CallOutcome> {
+    async call(command: RobotCommand, groupId: string, robots: readonly string[], priority: Priority = 'low'): Promise<CallOutcome> {
       for (;;) {
         const admitted = await gate.admit(o.signal);
         if (admitted === 'stop') return heldBack('shutting down before the call was sent');
         const probe = admitted === 'probe';
         const prepared = client.prepare(command, groupId, robots);
-        const outcome = await o.limiter.schedule(() => (probe || gate.mayStillSend() ? prepared.send() : Promise.resolve(null)));
+        const outcome = await o.limiter.schedule(
+          () => (probe || gate.mayStillSend() ? prepared.send() : Promise.resolve(null)),
+          LIMITER_PRIORITY[priority],
+        );
         if (outcome === null) continue;
         if ('heldBack' in outcome) return heldBack(outcome.heldBack);
         if (isRateRefusal(outcome)) o.limiter.refused();

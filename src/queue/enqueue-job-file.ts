@@ -18,6 +18,10 @@ export interface EnqueueJobFileOptions {
   readonly skipInvalid: boolean;
   readonly format: InputFormat | undefined;
   readonly maxRobotsPerLine: number;
+  /** The app names a line's `"app"` may give (the apps configured): its jobs go to that app's queue. */
+  readonly apps: readonly string[];
+  /** Whether each line must name its app (several apps, no default): `sink` routes by the name. */
+  readonly appRequired: boolean;
   readonly maxRobotsPerCall: number;
   readonly jobOptions: JobsOptions;
   /** Planned jobs kept in memory up to this many bytes (of their JSON text); the rest wait in a temporary spool file. */
@@ -64,6 +68,8 @@ export async function enqueueJobFile(sink: JobSink, o: EnqueueJobFileOptions): P
   const intake = await bufferJobFile(o.file, {
     format: o.format,
     maxRobotsPerLine: o.maxRobotsPerLine,
+    apps: o.apps,
+    appRequired: o.appRequired,
     signal: o.signal,
     plan: (request) => planJobs(o.command, request, o.maxRobotsPerCall),
     memoryBytes: o.memoryBytes,

@@ -1,11 +1,14 @@
 import { hash } from 'node:crypto';
 import type { SeedRequest } from '../domain/seed-request.js';
 import type { RobotCommand } from '../domain/robot-command.js';
+import { QUEUE_PRIORITY } from '../domain/priority.js';
 import type { CampaignRunRef, SeedJobData } from './seed-job.js';
 
 export interface PlannedJob {
   readonly jobId: string;
   readonly data: SeedJobData;
+  /** The BullMQ priority of the request's own lane (an HTTP item's `priority`); absent: the input's. */
+  readonly priority?: number;
 }
 
 /**
@@ -22,8 +25,15 @@ export function planJobs(
   const jobs: PlannedJob[] = [];
   for (let start = 0; start < request.robots.length; start += maxRobotsPerCall) {
     const robots = request.robots.slice(start, start + maxRobotsPerCall);
-    const data: SeedJobData = { command, groupId: request.groupId, robots, ...(campaignRun === undefined ? {} : { campaignRun }) };
-    jobs.push({ jobId: seedJobId(command, request.groupId, robots), data });
+    const data: SeedJobData = {
+      command,
+      groupId: request.groupId,
+      robots,
+      ...(request.app === undefined ? {} : { app: request.app }),
+      ...(campaignRun === undefined ? {} : { campaignRun }),
+    };
+    const jobId = seedJobId(command, request.groupId, robots);
+    jobs.push(request.priority === undefined ? { jobId, data } : { jobId, data, priority: QUEUE_PRIORITY[request.priority] });
   }
   return jobs;
 }

@@ -25,6 +25,22 @@ export async function readQueueStatus(seed: SeedQueue, deadLetterCount: () => Pr
     deadLetter,
   };
 }
+/** The figures of several apps: `status --json` keeps the totals and adds `apps`, each app's own. */
+export interface FleetQueueStatus extends QueueStatus {
+  readonly apps: Readonly<Record<string, QueueStatus>>;
+}
+
+export function sumQueueStatus(each: readonly QueueStatus[]): QueueStatus {
+  const sum = (k: keyof QueueStatus): number => each.reduce((a, s) => a + s[k], 0);
+  return {
+    waiting: sum('waiting'),
+    active: sum('active'),
+    delayed: sum('delayed'),
+    completed: sum('completed'),
+    deadLetter: sum('deadLetter'),
+  };
+}
+
 /** True when nothing is left to do (no job waiting, active or delayed). */
 export function isDrained(s: QueueStatus): boolean {
   return s.waiting + s.active + s.delayed === 0;

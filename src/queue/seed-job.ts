@@ -28,6 +28,8 @@ export interface SeedJobData {
   readonly refusedSince?: number;
   /** Set when a campaign run enqueued the job. */
   readonly campaignRun?: CampaignRunRef;
+  /** The app the input named for the room (each app has its own queue: this routes the job to it). */
+  readonly app?: string;
 }
 
 export const SEED_JOB_NAME = 'seed';
@@ -52,6 +54,7 @@ export function parseSeedJobData(value: unknown): SeedJobData {
     ...(isVerdict(d['verdict']) ? { verdict: d['verdict'] } : {}),
     ...(typeof d['refusedSince'] === 'number' ? { refusedSince: d['refusedSince'] } : {}),
     ...(isCampaignRun(d['campaignRun']) ? { campaignRun: d['campaignRun'] } : {}),
+    ...(typeof d['app'] === 'string' ? { app: d['app'] } : {}),
   };
 }
 

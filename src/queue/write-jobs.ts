@@ -110,7 +110,13 @@ export async function writeJobs(
         chunk = { jobs: [], requests: 0 };
         while (inFlight.size >= depth) await Promise.race(inFlight);
       }
-      for (const job of jobs) chunk.jobs.push({ name: SEED_JOB_NAME, data: job.data, opts: { ...o.jobOptions, jobId: job.jobId } });
+      for (const job of jobs) {
+        const opts =
+          job.priority === undefined
+            ? { ...o.jobOptions, jobId: job.jobId }
+            : { ...o.jobOptions, jobId: job.jobId, priority: job.priority };
+        chunk.jobs.push({ name: SEED_JOB_NAME, data: job.data, opts });
+      }
       chunk.requests += 1;
     }
     if (!stopped() && chunk.jobs.length > 0) send(chunk);

@@ -1,3 +1,4 @@
+import type { Priority } from '../domain/priority.js';
 import type { RobotCommand } from '../domain/robot-command.js';
 
 /**
@@ -32,7 +33,8 @@ export interface CallOutcome {
 
 /** The robot APIs as the worker uses them: one call, its outcome. Never throws for API or network failures. */
 export interface RobotsApi {
-  call(command: RobotCommand, groupId: string, robots: readonly string[]): Promise<CallOutcome>;
+  /** `priority`: the job's lane, so that a high job's call goes ahead of low ones waiting in the same worker. */
+  call(command: RobotCommand, groupId: string, robots: readonly string[], priority?: Priority): Promise<CallOutcome>;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import { bullmq } from '../commonjs/bullmq.js';
 import type { Logger } from '../log/logger.js';
 import type { CallOutcome, RobotsApi } from '../tencent/call-outcome.js';
 import type { UserSigSource } from '../tencent/user-sig-source.js';
+import { laneOfQueuePriority } from '../domain/priority.js';
 import { parseSeedJobData, type JobVerdict, type SeedJobData } from '../queue/seed-job.js';
 
 export interface SeedProcessorDeps {
@@ -59,6 +60,7 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
       log.info({ reason: skipped }, 'job skipped without a call');
       return { calls: 0, seeded: 0, skipped };
     }
+    const lane = laneOfQueuePriority(job.priority);
     let done = data.doneCount ?? 0;
     let batchSize = data.batchSize ?? data.robots.length;
     let calls = 0;
@@ -73,7 +75,7 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
 
     while (done < data.robots.length) {
       const batch = data.robots.slice(done, done + batchSize);
-      const outcome = await deps.api.call(data.command, data.groupId, batch);
+      const outcome = await deps.api.call(data.command, data.groupId, batch, lane);
       calls += 1;
       switch (outcome.kind) {
         case 'success':

@@ -218,7 +218,7 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     expect((await cli('add', 'dedupe', '--file', await roomsFile('dedupe.jsonl', rooms), '--every', '1s')).code).toBe(0);
     await startWorkers({ seed: false });
     await waitFor('two runs enqueued', async () => (await parts.runs.list('dedupe')).filter((x) => x.enqueuedAtMs !== null).length >= 2);
-    expect(await q.seed.getWaitingCount()).toBe(3);
+    expect((await q.status()).waiting).toBe(3);
     await campaigns.pause('dedupe');
 
     // Each job still names the first run, so the outcome counts there.

@@ -1,4 +1,4 @@
-import { openQueueRuntime } from '../../app/queue-runtime.js';
+import { openFleetQueues } from '../../app/queue-runtime.js';
 import { parseCommandArgs, requirePositional } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { describeProblems } from '../../input/invalid-lines.js';
@@ -14,9 +14,10 @@ export async function enqueueCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { ...COMMON_FLAGS, ...FILE_FLAGS }, ENQUEUE_USAGE);
   const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file, or - for standard input)', ENQUEUE_USAGE);
   const ctx = createCliContext(values, { tencent: false });
-  const q = await openQueueRuntime(ctx.config, ctx.logger, 'producer');
+  const options = enqueueFileOptions(file, values);
+  const q = await openFleetQueues(ctx.config, ctx.logger, 'producer');
   try {
-    const summary = await enqueueFile(q, enqueueFileOptions(file, values));
+    const summary = await enqueueFile(q, options);
     ctx.out.write(values.json ? `${JSON.stringify(summary)}\n` : describeSummary(summary));
     return EXIT.ok;
   } finally {

@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openQueueRuntime } from '../../app/queue-runtime.js';
+import { openFleetQueues } from '../../app/queue-runtime.js';
 import { startWorkerProcess } from '../../app/worker-process.js';
 import { ApiSilence } from '../../breaker/api-silence.js';
 import { ACCOUNT_PAUSE_HINT, describeAccountProblem, type AccountProblem } from '../../breaker/account-pause.js';
 import { SeederError } from '../../errors/seeder-error.js';
-import { isDrained, type QueueStatus } from '../../queue/queue-status.js';
+import { isDrained, sumQueueStatus, type QueueStatus } from '../../queue/queue-status.js';
+import { CallStats } from '../../metrics/call-stats.js';
+import { selectApps } from '../../config/find-app.js';
 import { integerFlag, parseCommandArgs, requirePositional } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { enqueueFile } from '../enqueue-file.js';
@@ -25,19 +27,25 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const file = requirePositional(positionals, 'FILE (a JSON Lines or CSV job file, or - for standard input)', RUN_USAGE);
   integerFlag('concurrency', values.concurrency, 1, 10_000);
   const ctx = createCliContext(values, { tencent: true });
-  const q = await openQueueRuntime(ctx.config, ctx.logger, 'worker');
+  const options = enqueueFileOptions(file, values);
+  // The apps this run works: the one --app names, or all of them; refused before anything is read.
+  const served = selectApps(ctx.config, options.app);
+  const fleet = await openFleetQueues(ctx.config, ctx.logger, 'worker');
   try {
     const started = Date.now();
-    const enqueue = await enqueueFile(q, enqueueFileOptions(file, values));
+    const enqueue = await enqueueFile(fleet, options);
     let seeded = 0;
     let retried = 0;
     const deadLettered = new Map<string, number>();
     const silence = new ApiSilence();
+    const stats = new CallStats();
+    const queues = fleet.apps.filter((q) => served.includes(q.app));
+    const status = async (): Promise<QueueStatus> => sumQueueStatus(await Promise.all(queues.map((q) => q.status())));
     // The same worker as `worker` runs (campaign jobs it happens to work count in their runs'
     // reports; an ended campaign's adds are skipped), without firing campaign runs.
-    const worker = await startWorkerProcess(q, {
+    const worker = await startWorkerProcess(queues, {
       campaignRuns: false,
-      observers: [silence.observe],
+      observers: () => [silence.observe, (outcome, sentAt) => stats.record(outcome, sentAt)],
       events: {
         onCompleted: () => (seeded += 1),
         onRetry: () => (retried += 1),
@@ -47,7 +55,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
         },
       },
     });
-    const w = worker.runtime;
+    const runtimes = worker.runtimes;
     const stop = new AbortController();
     const removeSignals = onShutdownSignals(() => stop.abort(), ctx.logger);
     const bar = new ProgressBar(process.stderr, 'seeding ', !values.json);
@@ -56,21 +64,24 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     let warnedSilent = false;
     let unreachable = false;
     const giveUpMs = ctx.config.runApiUnreachableMs;
+    const baseUrls = served.map((a) => a.tencent?.baseUrl ?? '(none)').join(', ');
     const detail = (): string => {
-      const s = w.stats.snapshot();
+      const s = stats.snapshot();
       const held = openSince === null ? '' : ' [API not answering: calls held, probing once a second]';
       return `jobs, ${s.calls} calls, ${s.callsPerSecond.toFixed(0)} calls/s, ${retried} retried, ${finished() - seeded} dead-lettered${held}`;
     };
-    let paused = false;
-    while (!stop.signal.aborted && !isDrained(await q.status())) {
-      // Tencent refused the app's account: nothing will be seeded until it is fixed, so stop and say so.
-      if (await w.accountPause.holds()) {
-        paused = true;
+    let paused: AccountProblem | null | undefined;
+    while (!stop.signal.aborted && !isDrained(await status())) {
+      // Tencent refused an app's account: nothing of it will be seeded until it is fixed, so stop and say so.
+      const refused = await firstHeld(runtimes.map((r) => r.accountPause));
+      if (refused !== undefined) {
+        paused = await refused.read();
         break;
       }
       // An unreachable API (a wrong TIM_BASE_URL or TIM_REGION, a network outage) holds calls (the
       // breaker) or retries them: say so rather than look stuck, and give up before long.
-      openSince = (await w.breaker.state()) === 'open' ? (openSince ?? Date.now()) : null;
+      const open = (await Promise.all(runtimes.map((r) => r.breaker.state()))).includes('open');
+      openSince = open ? (openSince ?? Date.now()) : null;
       const silentMs = silence.silentForMs();
       if (silentMs >= giveUpMs) {
         unreachable = true;
@@ -79,7 +90,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       if (!warnedSilent && silentMs >= giveUpMs / 2) {
         warnedSilent = true;
         ctx.logger.warn(
-          { baseUrl: ctx.config.tencent?.baseUrl, silentSeconds: Math.round(silentMs / 1000), giveUpSeconds: Math.round(giveUpMs / 1000) },
+          { baseUrl: baseUrls, silentSeconds: Math.round(silentMs / 1000), giveUpSeconds: Math.round(giveUpMs / 1000) },
           'the Tencent API is not answering; calls are held or retried and nothing is lost. Check TIM_BASE_URL / TIM_REGION and the network; run stops after RUN_API_UNREACHABLE_MS (jobs stay queued), Ctrl-C sooner',
         );
       }
@@ -94,18 +105,24 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       seeded,
       retried,
       deadLetteredByCode: deadLettered,
-      calls: w.stats.snapshot(),
-      rateLimitPerSecond: ctx.config.rateLimitPerSecond,
+      calls: stats.snapshot(),
+      rateLimitPerSecond: served.reduce((sum, a) => sum + a.rateLimitPerSecond, 0),
       durationMs: Date.now() - started,
-      queue: await q.status(),
+      queue: await status(),
     });
     ctx.out.write(values.json ? `${JSON.stringify(report)}\n` : describeRunReport(report));
-    if (paused) throw accountRefused(await w.accountPause.read(), report.queue);
-    if (unreachable) throw apiUnreachable(ctx.config.tencent?.baseUrl ?? '(none)', giveUpMs, report.queue);
+    if (paused !== undefined) throw accountRefused(paused, report.queue);
+    if (unreachable) throw apiUnreachable(baseUrls, giveUpMs, report.queue);
     return stop.signal.aborted ? EXIT.interrupted : EXIT.ok;
   } finally {
-    await q.close();
+    await fleet.close();
   }
+}
+
+/** The first of the apps' account pauses that holds, if any. */
+async function firstHeld<T extends { holds(): Promise<boolean> }>(pauses: readonly T[]): Promise<T | undefined> {
+  const held = await Promise.all(pauses.map((p) => p.holds()));
+  return pauses.find((_, i) => held[i]);
 }
 
 function accountRefused(problem: AccountProblem | null, queue: QueueStatus): SeederError {

@@ -11,12 +11,19 @@ export async function workerCommand(args: readonly string[]): Promise<number> {
   integerFlag('concurrency', values.concurrency, 1, 10_000);
   const ctx = createCliContext(values, { tencent: true });
   const w = await openWorkerProcess(ctx.config, ctx.logger);
-  ctx.logger.info({ concurrency: ctx.config.workerConcurrency, ratePerSecond: ctx.config.rateLimitPerSecond }, 'worker started');
+  for (const r of w.runtimes) {
+    ctx.logger.info(
+      { app: r.app.name, concurrency: ctx.config.workerConcurrency, ratePerSecond: r.app.rateLimitPerSecond },
+      'worker started',
+    );
+  }
   await new Promise<void>((resolve) => {
     onShutdownSignals(() => resolve(), ctx.logger);
   });
   await w.close();
-  const s = w.runtime.stats.snapshot();
-  ctx.logger.info({ calls: s.calls, byKind: s.byKind, limiter: w.runtime.limiter.stats() }, 'worker stopped');
+  for (const r of w.runtimes) {
+    const s = r.stats.snapshot();
+    ctx.logger.info({ app: r.app.name, calls: s.calls, byKind: s.byKind, limiter: r.limiter.stats() }, 'worker stopped');
+  }
   return EXIT.ok;
 }
