@@ -1,7 +1,13 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isSeederError } from '../../src/errors/seeder-error.js';
 import { startMockTencentApi, type MockStats, type MockTencentApi } from '../../src/mock-api/mock-tencent-api.js';
 import { signUserSig } from '../../src/tencent/user-sig.js';
+import { ChildReaper } from '../support/child-reaper.js';
+import { logLines, runCli, startCli } from '../support/cli-process.js';
+import { waitFor } from '../support/test-env.js';
 
 /** Two apps as at Tencent: each its own key and admin; a low rate so that a burst fills a second. */
 const ALPHA = { sdkAppId: 1400000001, secretKey: 'alpha-secret-key', admin: 'administrator', ratePerSecond: 5 } as const;
@@ -9,9 +15,20 @@ const BETA = { sdkAppId: 1400000002, secretKey: 'beta-secret-key', admin: 'beta-
 type App = typeof ALPHA | typeof BETA;
 
 const started: MockTencentApi[] = [];
+const reaper = new ChildReaper();
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rs-mock-apps-'));
+});
 
 afterEach(async () => {
   await Promise.all(started.splice(0).map((mock) => mock.close()));
+  await reaper.killAll();
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 async function startTwoApps(): Promise<MockTencentApi> {
@@ -180,5 +197,53 @@ describe('mock Tencent API with several apps: stats and control', () => {
     expect(await addRobots(mock.url, ALPHA, 'room')).toBe(0);
     expect(appStats(mock.stats(), BETA).calls).toBe(0);
     expect(appStats(mock.stats(), ALPHA).calls).toBe(1);
+  });
+});
+
+describe('robot-seeder mock-api with APPS_FILE', () => {
+  const appsFileEnv = { TIM_SECRET_KEY_ALPHA: ALPHA.secretKey, TIM_SECRET_KEY_BETA: BETA.secretKey };
+
+  async function writeAppsFile(apps: unknown[]): Promise<string> {
+    const path = join(dir, `apps-${apps.length}-${Math.random().toString(36).slice(2)}.json`);
+    await writeFile(path, JSON.stringify({ apps }));
+    return path;
+  }
+
+  it('serves every app of the file, each key read from its secretKeyEnv, --rate for those without a rate', async () => {
+    const path = await writeAppsFile([
+      { name: 'alpha', sdkAppId: ALPHA.sdkAppId, secretKeyEnv: 'TIM_SECRET_KEY_ALPHA', ratePerSecond: 7, region: 'china' },
+      { name: 'beta', sdkAppId: BETA.sdkAppId, secretKeyEnv: 'TIM_SECRET_KEY_BETA', admin: BETA.admin, baseUrl: 'http://127.0.0.1:1' },
+    ]);
+    const p = reaper.track(
+      startCli(['mock-api', '--port', '0', '--rate', '3', '--latency-ms', '0'], { ...appsFileEnv, APPS_FILE: path, LOG_LEVEL: 'info' }),
+    );
+    await waitFor('the mock to print its URL', () => p.stdout().includes('\n') || p.child.exitCode !== null, 20_000, 20);
+    const url = p.stdout().trim();
+    expect(url, p.stderr()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const listening = logLines(p.stderr()).find((l) => l['msg'] === 'mock Tencent API listening');
+    expect(listening?.['apps']).toEqual([
+      { sdkAppId: ALPHA.sdkAppId, ratePerSecond: 7 },
+      { sdkAppId: BETA.sdkAppId, ratePerSecond: 3 },
+    ]);
+    expect(await addRobots(url, ALPHA, 'room')).toBe(0);
+    expect(await addRobots(url, BETA, 'room')).toBe(0);
+    expect(await addRobots(url, BETA, 'room', { usersig: userSig(BETA, { secretKey: ALPHA.secretKey }) })).toBe(70009);
+    const stats = (await (await fetch(`${url}/_mock/stats`)).json()) as MockStats;
+    expect(appStats(stats, ALPHA).calls).toBe(1);
+    expect(appStats(stats, BETA).calls).toBe(2);
+    expect(p.stderr()).not.toContain(ALPHA.secretKey);
+
+    p.child.kill('SIGTERM');
+    expect((await p.exited).code).toBe(0);
+  });
+
+  it('exits 2 listing the problems of a bad file with its path, without TIM_SDKAPPID being asked for', async () => {
+    const path = await writeAppsFile([{ sdkAppId: ALPHA.sdkAppId, secretKeyEnv: 'TIM_SECRET_KEY_GAMMA' }]);
+    const r = await runCli(['mock-api'], { ...appsFileEnv, APPS_FILE: path });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(JSON.stringify(path));
+    expect(r.stderr).toContain('`apps[0].secretKeyEnv` names TIM_SECRET_KEY_GAMMA, which is not set');
+    expect(r.stderr).not.toContain('TIM_SDKAPPID: required');
   });
 });
