@@ -16,7 +16,8 @@ export const CAMPAIGN_USAGE =
   'robot-seeder campaign add NAME --file FILE (--cron EXPR [--tz ZONE] | --every DURATION | --at TIME) [--remove-at TIME] [--replace]\n' +
   '      | list | pause|resume|remove NAME | report NAME | sync [DIR|FILE]   (each takes --json)';
 export const MOCK_API_USAGE =
-  'robot-seeder mock-api [--port N] [--host H] [--rate N] [--latency-ms MIN-MAX] [--log-level L]   (uses TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN)';
+  'robot-seeder mock-api [--port N] [--host H] [--rate N] [--latency-ms MIN-MAX] [--log-level L]\n' +
+  '      (serves the apps of APPS_FILE, --rate for those without ratePerSecond; without it, TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN)';
 
 export interface CommandHelp {
   readonly usage: string;

@@ -1,11 +1,12 @@
 import type { MockAnswer } from './mock-answer.js';
-import type { RateWindow, SecondCount } from './rate-window.js';
-import type { SlidingWindowMax } from './sliding-window-max.js';
+import { RateWindow, type SecondCount } from './rate-window.js';
+import { SlidingWindowMax } from './sliding-window-max.js';
 
 /** How a call ended: HTTP 200 with Tencent OK, HTTP 200 with Tencent FAIL, any other HTTP status, or a cut socket. */
 export type MockOutcome = 'ok' | 'fail' | 'http-error' | 'reset';
 
-export interface MockStats {
+/** The counts of one stream of calls: one app's, or the whole mock's. */
+export interface MockCallStats {
   /** API requests answered or cut (control endpoints under `/_mock/` are not counted). */
   readonly calls: number;
   readonly byOutcome: Readonly<Record<MockOutcome, number>>;
@@ -25,14 +26,43 @@ export interface MockStats {
   readonly perSecond: readonly SecondCount[];
 }
 
-/** Counts what the mock answered; the per-second counts live in the `RateWindow`. */
+/**
+ * What the mock reports. The counts at the top are of every API call it received, whatever app
+ * the call named (one it does not serve, or none, included): what a caller pointed at the mock
+ * sent, and for a single-app mock the figures it is judged by. `apps` has each served app's own
+ * counts (its calls, its limit's refusals), keyed by its SDKAppID.
+ */
+export interface MockStats extends MockCallStats {
+  readonly apps: Readonly<Record<string, MockCallStats>>;
+}
+
+/**
+ * Counts one stream of calls (an app's, or the whole mock's): arrivals, with the rate window
+ * that refuses those beyond its limit, and then how each was answered.
+ */
 export class MockStatsRecorder {
+  readonly #window: RateWindow;
+  readonly #sliding = new SlidingWindowMax();
   #calls = 0;
   #byOutcome: Record<MockOutcome, number> = emptyOutcomes();
   #byCode = new Map<number, number>();
   #byHttpStatus = new Map<number, number>();
   #refusedForRate = 0;
   #slowAnswers = 0;
+
+  /** Pass `Infinity` for a recorder that only counts. */
+  constructor(limitPerSecond: number) {
+    this.#window = new RateWindow(limitPerSecond);
+  }
+
+  /**
+   * Counts one arriving call at `nowMs` (wall clock) and `monotonicMs` (`performance.now()`);
+   * false when it is refused for the rate: over this limit, or `alreadyRefused` by another one.
+   */
+  arrive(nowMs: number, monotonicMs: number, alreadyRefused = false): boolean {
+    this.#sliding.record(monotonicMs);
+    return this.#window.record(nowMs, alreadyRefused).allowed;
+  }
 
   record(answer: MockAnswer, details: { refusedForRate: boolean; slow: boolean }): void {
     this.#calls += 1;
@@ -54,7 +84,7 @@ export class MockStatsRecorder {
     }
   }
 
-  snapshot(window: RateWindow, sliding: SlidingWindowMax): MockStats {
+  snapshot(): MockCallStats {
     return {
       calls: this.#calls,
       byOutcome: { ...this.#byOutcome },
@@ -62,13 +92,15 @@ export class MockStatsRecorder {
       byHttpStatus: Object.fromEntries([...this.#byHttpStatus].map(([status, n]) => [String(status), n])),
       refusedForRate: this.#refusedForRate,
       slowAnswers: this.#slowAnswers,
-      busiestSecond: window.busiestSecond(),
-      busiestSlidingSecond: sliding.max(),
-      perSecond: window.perSecond(),
+      busiestSecond: this.#window.busiestSecond(),
+      busiestSlidingSecond: this.#sliding.max(),
+      perSecond: this.#window.perSecond(),
     };
   }
 
   reset(): void {
+    this.#window.reset();
+    this.#sliding.reset();
     this.#calls = 0;
     this.#byOutcome = emptyOutcomes();
     this.#byCode.clear();

@@ -5,34 +5,35 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CONTROL_PREFIX, handleControlRequest } from './control-endpoints.js';
 import { MAX_BODY_BYTES, readBody, sendAnswer } from './http-io.js';
 import { failAnswer, MOCK_CODES, newRequestId } from './mock-answer.js';
+import { MockApps } from './mock-apps.js';
 import { resolveMockOptions, type MockTencentApiOptions, type ResolvedMockOptions } from './mock-options.js';
 import { MockStatsRecorder, type MockStats } from './mock-stats.js';
-import { RateWindow } from './rate-window.js';
-import { SlidingWindowMax } from './sliding-window-max.js';
 import { decideRobotsCall, type CallDecision } from './robots-call.js';
 import type { ScriptStep } from './room-directives.js';
-import { RoomScripts } from './room-scripts.js';
-import { RoomStore } from './room-store.js';
-import { VerifiedSigs } from './verified-sigs.js';
 
-export type { MockTencentApiOptions } from './mock-options.js';
-export type { MockStats, MockOutcome } from './mock-stats.js';
+export type { MockAppOptions, MockTencentApiOptions } from './mock-options.js';
+export type { MockCallStats, MockStats, MockOutcome } from './mock-stats.js';
 export type { ScriptStep, FaultAction } from './room-directives.js';
 export { parseRoomDirectives } from './room-directives.js';
 export { MOCK_CODES } from './mock-answer.js';
 
-/** A running mock of Tencent's add_robots / del_robots REST APIs. */
+/**
+ * A running mock of Tencent's add_robots / del_robots REST APIs. Rooms belong to an app: the
+ * methods taking an `sdkAppId` act on that app's rooms, and it may be left out only when the
+ * mock serves one app (a SeederError otherwise, or for an app it does not serve).
+ */
 export interface MockTencentApi {
   /** Base URL to point a client at, e.g. `http://127.0.0.1:43117` (no trailing slash). */
   readonly url: string;
   readonly port: number;
+  /** Counts of all calls, and in `apps` of each app's. */
   stats(): MockStats;
   /** The robots the room holds, in the order they were first added. */
-  robotsIn(groupId: string): string[];
+  robotsIn(groupId: string, sdkAppId?: number): string[];
   /** How many rooms hold at least one robot. */
-  rooms(): number;
+  rooms(sdkAppId?: number): number;
   /** Gives the room this failure script (replacing any directives in its id), starting from its first step. */
-  script(groupId: string, steps: readonly ScriptStep[]): void;
+  script(groupId: string, steps: readonly ScriptStep[], sdkAppId?: number): void;
   /** Forgets robots, scripts and their progress, and all counts. */
   reset(): void;
   /** Stops listening and cuts every connection, keep-alive and in-flight ones included. */
@@ -43,12 +44,9 @@ export interface MockTencentApi {
 export async function startMockTencentApi(options: MockTencentApiOptions): Promise<MockTencentApi> {
   const resolved = resolveMockOptions(options);
   const log = resolved.logger?.child({ component: 'mock-tencent-api' });
-  const rateWindow = new RateWindow(resolved.ratePerSecond);
-  const sliding = new SlidingWindowMax();
-  const recorder = new MockStatsRecorder();
-  const scripts = new RoomScripts();
-  const store = new RoomStore();
-  const sigs = new VerifiedSigs();
+  const apps = new MockApps(resolved.apps);
+  /** Every API call, whatever app it names: the apps' rate windows do the refusing. */
+  const allCalls = new MockStatsRecorder(Number.POSITIVE_INFINITY);
   /** Aborted by close(): ends the delays of answers still waiting. */
   const closing = new AbortController();
   // Every answer waiting out its latency listens to this one signal: hundreds at a time is normal.
@@ -56,33 +54,33 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
   /** Sockets still open, so close() can cut keep-alive connections too. */
   const sockets = new Set<Socket>();
 
-  const stats = (): MockStats => recorder.snapshot(rateWindow, sliding);
+  const stats = (): MockStats => ({ ...allCalls.snapshot(), apps: apps.stats() });
+  const robotsIn = (groupId: string, sdkAppId?: number): string[] => apps.pick(sdkAppId).store.robotsIn(groupId);
   const reset = (): void => {
-    rateWindow.reset();
-    sliding.reset();
-    recorder.reset();
-    scripts.reset();
-    store.clear();
-    sigs.clear();
+    allCalls.reset();
+    apps.reset();
   };
 
   async function handleApiCall(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    // A call is its app's, as at Tencent: it counts against that app's limit only. A call naming
+    // no app the mock serves is counted in the totals and answered 60012/60006 by the checks.
+    const app = apps.named(url.searchParams.get('sdkappid'));
     // Counted on arrival: Tencent's limit is on calls received, whatever their fate.
-    const arrival = rateWindow.record(Date.now());
-    sliding.record(performance.now());
+    const nowMs = Date.now();
+    const monotonicMs = performance.now();
+    /** The app's limit when this call is beyond it. */
+    const overLimit = app !== undefined && !app.recorder.arrive(nowMs, monotonicMs) ? app.settings.ratePerSecond : null;
+    const refusedForRate = overLimit !== null;
+    allCalls.arrive(nowMs, monotonicMs, refusedForRate);
     const body = await readBody(req, MAX_BODY_BYTES);
-    const refusedForRate = !arrival.allowed;
     const decision: CallDecision = refusedForRate
       ? {
-          answer: failAnswer(
-            MOCK_CODES.rateExceeded,
-            `REST API call frequency exceeds the limit of ${resolved.ratePerSecond} calls per second.`,
-          ),
+          answer: failAnswer(MOCK_CODES.rateExceeded, `REST API call frequency exceeds the limit of ${overLimit} calls per second.`),
           slow: false,
         }
       : decideRobotsCall(
           { method: req.method ?? 'GET', url, bodyText: body.text, bodyTooLarge: body.tooLarge },
-          { options: resolved, scripts, store, sigs },
+          { options: resolved, app },
           Math.floor(Date.now() / 1000),
         );
 
@@ -91,10 +89,13 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
 
     const requestId = newRequestId();
     sendAnswer(req, res, decision.answer, requestId);
-    recorder.record(decision.answer, { refusedForRate, slow: decision.slow });
+    const details = { refusedForRate, slow: decision.slow };
+    allCalls.record(decision.answer, details);
+    app?.recorder.record(decision.answer, details);
     log?.debug(
       {
         path: url.pathname,
+        sdkAppId: app?.settings.sdkAppId ?? null,
         requestId,
         answer: decision.answer.kind,
         errorCode: decision.answer.kind === 'tencent' ? decision.answer.errorCode : null,
@@ -108,7 +109,7 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://mock.invalid');
     if (!url.pathname.startsWith(CONTROL_PREFIX)) return handleApiCall(req, res, url);
-    handleControlRequest(req, res, url, { stats, robotsIn: (id) => store.robotsIn(id), reset });
+    handleControlRequest(req, res, url, { stats, robotsIn, reset });
   }
 
   const server = createServer((req, res) => {
@@ -133,7 +134,7 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
   const url = `http://${hostInUrl}:${port}`;
-  log?.info({ url, ratePerSecond: resolved.ratePerSecond }, 'mock Tencent API listening');
+  log?.info({ url, apps: resolved.apps.map(({ sdkAppId, ratePerSecond }) => ({ sdkAppId, ratePerSecond })) }, 'mock Tencent API listening');
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -150,9 +151,9 @@ export async function startMockTencentApi(options: MockTencentApiOptions): Promi
     url,
     port,
     stats,
-    robotsIn: (groupId) => store.robotsIn(groupId),
-    rooms: () => store.roomCount(),
-    script: (groupId, steps) => scripts.set(groupId, steps),
+    robotsIn,
+    rooms: (sdkAppId) => apps.pick(sdkAppId).store.roomCount(),
+    script: (groupId, steps, sdkAppId) => apps.pick(sdkAppId).scripts.set(groupId, steps),
     reset,
     close,
   };

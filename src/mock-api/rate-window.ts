@@ -24,8 +24,11 @@ export class RateWindow {
     this.#limitPerSecond = limitPerSecond;
   }
 
-  /** Counts one arriving call; `allowed` is false when it is over the limit of its second. */
-  record(nowMs: number): { readonly second: number; readonly allowed: boolean } {
+  /**
+   * Counts one arriving call; `allowed` is false when it is over the limit of its second, or
+   * when `alreadyRefused` (the whole mock's window counts the refusals of the apps' windows).
+   */
+  record(nowMs: number, alreadyRefused = false): { readonly second: number; readonly allowed: boolean } {
     const second = Math.floor(nowMs / 1000);
     let entry = this.#seconds.get(second);
     if (entry === undefined) {
@@ -34,7 +37,7 @@ export class RateWindow {
       this.#prune(second);
     }
     entry.calls += 1;
-    const allowed = entry.calls <= this.#limitPerSecond;
+    const allowed = !alreadyRefused && entry.calls <= this.#limitPerSecond;
     if (!allowed) entry.refused += 1;
     if (entry.calls > this.#busiestSecondCalls) this.#busiestSecondCalls = entry.calls;
     return { second, allowed };

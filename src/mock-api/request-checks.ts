@@ -1,73 +1,68 @@
 import { checkUserSig, decodeUserSig } from '../tencent/user-sig.js';
 import { failAnswer, MOCK_CODES, type MockAnswer } from './mock-answer.js';
+import type { MockApp } from './mock-app.js';
 import type { ResolvedMockOptions } from './mock-options.js';
-import type { VerifiedSigs } from './verified-sigs.js';
 
 const MAX_RANDOM = 4_294_967_295;
 const DIGITS = /^\d+$/;
 /** Tencent's custom group IDs are printable ASCII. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
+/** The app a call was made for, once its URL parameters have passed; or the failure answer. */
+export type CallerCheck = { readonly ok: true; readonly app: MockApp } | { readonly ok: false; readonly answer: MockAnswer };
+
 /**
  * The URL parameters every Tencent REST call carries, checked in the order a gateway would:
- * the app, the request format, then who is calling. Returns the failure answer, or null when
- * all is well.
+ * the app, the request format, then who is calling. `app` is the one the `sdkappid` parameter
+ * names (undefined when the mock serves none such): the UserSig and admin are checked against
+ * that app's own key and admin.
  */
-export function checkCallQuery(
-  query: URLSearchParams,
-  options: ResolvedMockOptions,
-  sigs: VerifiedSigs,
-  nowSeconds: number,
-): MockAnswer | null {
+export function checkCallQuery(query: URLSearchParams, app: MockApp | undefined, nowSeconds: number): CallerCheck {
+  const fail = (code: number, info: string) => ({ ok: false as const, answer: failAnswer(code, info) });
   const sdkAppId = query.get('sdkappid');
   if (sdkAppId === null || sdkAppId === '') {
-    return failAnswer(MOCK_CODES.sdkAppIdMissing, 'The REST API needs the sdkappid URL parameter.');
+    return fail(MOCK_CODES.sdkAppIdMissing, 'The REST API needs the sdkappid URL parameter.');
   }
-  if (!DIGITS.test(sdkAppId) || Number(sdkAppId) !== options.sdkAppId) {
-    return failAnswer(MOCK_CODES.sdkAppIdInvalid, `SDKAppID ${sdkAppId} is invalid: it is not this app's SDKAppID.`);
+  if (app === undefined) {
+    return fail(MOCK_CODES.sdkAppIdInvalid, `SDKAppID ${sdkAppId} is invalid: it is not the SDKAppID of an app this mock serves.`);
   }
 
   const random = query.get('random');
   if (random === null || !DIGITS.test(random) || Number(random) > MAX_RANDOM) {
-    return failAnswer(
+    return fail(
       MOCK_CODES.urlMalformed,
       `The random URL parameter must be an integer from 0 to ${MAX_RANDOM}, got ${JSON.stringify(random)}.`,
     );
   }
   const contentType = query.get('contenttype');
   if (contentType !== 'json') {
-    return failAnswer(MOCK_CODES.urlMalformed, `The contenttype URL parameter must be "json", got ${JSON.stringify(contentType)}.`);
+    return fail(MOCK_CODES.urlMalformed, `The contenttype URL parameter must be "json", got ${JSON.stringify(contentType)}.`);
   }
 
   const identifier = query.get('identifier');
   if (identifier === null || identifier === '') {
-    return failAnswer(MOCK_CODES.identifierMissing, 'Not logged in: the identifier URL parameter is missing.');
+    return fail(MOCK_CODES.identifierMissing, 'Not logged in: the identifier URL parameter is missing.');
   }
   const userSig = query.get('usersig');
   if (userSig === null || userSig === '') {
-    return failAnswer(MOCK_CODES.userSigMissing, 'The usersig URL parameter is missing or empty.');
+    return fail(MOCK_CODES.userSigMissing, 'The usersig URL parameter is missing or empty.');
   }
-  const sigAnswer = checkSig(userSig, identifier, options, sigs, nowSeconds);
-  if (sigAnswer !== null) return sigAnswer;
+  const sigAnswer = checkSig(userSig, identifier, app, nowSeconds);
+  if (sigAnswer !== null) return { ok: false, answer: sigAnswer };
 
-  if (identifier !== options.admin) {
-    return failAnswer(MOCK_CODES.adminRequired, `The request needs App admin permissions; ${identifier} is not an App admin.`);
+  if (identifier !== app.settings.admin) {
+    return fail(MOCK_CODES.adminRequired, `The request needs App admin permissions; ${identifier} is not an App admin.`);
   }
-  return null;
+  return { ok: true, app };
 }
 
-function checkSig(
-  userSig: string,
-  identifier: string,
-  options: ResolvedMockOptions,
-  sigs: VerifiedSigs,
-  nowSeconds: number,
-): MockAnswer | null {
+function checkSig(userSig: string, identifier: string, app: MockApp, nowSeconds: number): MockAnswer | null {
+  const { settings, sigs } = app;
   const known = sigs.expiresAt(userSig, identifier);
   if (known !== undefined) return known > nowSeconds ? null : failAnswer(MOCK_CODES.userSigExpired, 'UserSig expired. Make a new one.');
   const check = checkUserSig(userSig, {
-    sdkAppId: options.sdkAppId,
-    secretKey: options.secretKey,
+    sdkAppId: settings.sdkAppId,
+    secretKey: settings.secretKey,
     identifier,
     nowSeconds,
   });
@@ -79,7 +74,7 @@ function checkSig(
     case 'malformed':
       return failAnswer(MOCK_CODES.userSigMalformed, 'UserSig could not be parsed: it may be truncated or not a UserSig.');
     case 'wrong-identity':
-      return decodeUserSig(userSig)['TLS.sdkappid'] === options.sdkAppId
+      return decodeUserSig(userSig)['TLS.sdkappid'] === settings.sdkAppId
         ? failAnswer(MOCK_CODES.userSigIdentifierMismatch, 'The identifier in the URL is not the one the UserSig was made for.')
         : failAnswer(MOCK_CODES.userSigSdkAppIdMismatch, 'The SDKAppID in the URL is not the one the UserSig was made for.');
     case 'bad-signature':

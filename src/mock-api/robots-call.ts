@@ -1,9 +1,7 @@
 import { failAnswer, MOCK_CODES, OK_ANSWER, scriptedFailAnswer, type MockAnswer } from './mock-answer.js';
+import type { MockApp } from './mock-app.js';
 import type { ResolvedMockOptions } from './mock-options.js';
 import { checkCallQuery, parseRobotsBody } from './request-checks.js';
-import type { RoomScripts } from './room-scripts.js';
-import type { RoomStore } from './room-store.js';
-import type { VerifiedSigs } from './verified-sigs.js';
 
 const ROBOTS_PATH = /^\/v4\/group_open_avchatroom_http_svc\/(add_robots|del_robots)$/;
 
@@ -17,9 +15,8 @@ export interface RobotsCallRequest {
 
 export interface RobotsCallDeps {
   readonly options: ResolvedMockOptions;
-  readonly scripts: RoomScripts;
-  readonly store: RoomStore;
-  readonly sigs: VerifiedSigs;
+  /** The app the call's `sdkappid` names, undefined when the mock serves no such app. */
+  readonly app: MockApp | undefined;
 }
 
 export interface CallDecision {
@@ -49,21 +46,22 @@ export function decideRobotsCall(req: RobotsCallRequest, deps: RobotsCallDeps, n
   if (req.method !== 'POST') {
     return plain(failAnswer(MOCK_CODES.urlMalformed, `REST APIs accept POST only, got ${req.method}.`));
   }
-  const queryAnswer = checkCallQuery(req.url.searchParams, deps.options, deps.sigs, nowSeconds);
-  if (queryAnswer !== null) return plain(queryAnswer);
+  const caller = checkCallQuery(req.url.searchParams, deps.app, nowSeconds);
+  if (!caller.ok) return plain(caller.answer);
+  const { scripts, store } = caller.app;
   if (req.bodyTooLarge) return plain(failAnswer(MOCK_CODES.invalidParameters, 'The request body is too large.'));
 
   const parsed = parseRobotsBody(req.bodyText, deps.options);
   if (!parsed.ok) return plain(parsed.answer);
   const { groupId, accounts } = parsed.body;
 
-  const fault = deps.scripts.nextFault(groupId);
+  const fault = scripts.nextFault(groupId);
   if (fault?.kind === 'error-code') return plain(scriptedFailAnswer(fault.errorCode));
   if (fault?.kind === 'http-status') return plain({ kind: 'http-status', httpStatus: fault.httpStatus });
   if (fault?.kind === 'reset') return plain({ kind: 'reset' });
   const slow = fault?.kind === 'slow';
 
-  const roomMax = deps.scripts.maxAccounts(groupId);
+  const roomMax = scripts.maxAccounts(groupId);
   if (roomMax !== null && accounts.length > roomMax) {
     return {
       answer: failAnswer(
@@ -74,7 +72,7 @@ export function decideRobotsCall(req: RobotsCallRequest, deps: RobotsCallDeps, n
     };
   }
 
-  if (command === 'add_robots') deps.store.add(groupId, accounts);
-  else deps.store.remove(groupId, accounts);
+  if (command === 'add_robots') store.add(groupId, accounts);
+  else store.remove(groupId, accounts);
   return { answer: OK_ANSWER, slow };
 }

@@ -1,6 +1,8 @@
-import { startMockTencentApi } from '../../mock-api/mock-tencent-api.js';
+import { startMockTencentApi, type MockAppOptions } from '../../mock-api/mock-tencent-api.js';
+import { readMockAppsFile } from '../../mock-api/mock-apps-file.js';
 import { createLogger } from '../../log/logger.js';
 import { loadConfig } from '../../config/load-config.js';
+import type { TencentConfig } from '../../config/seeder-config.js';
 import { integerFlag, parseCommandArgs } from '../cli-args.js';
 import { EXIT } from '../exit-codes.js';
 import { SeederError } from '../../errors/seeder-error.js';
@@ -20,38 +22,44 @@ export async function mockApiCommand(args: readonly string[]): Promise<number> {
     },
     MOCK_API_USAGE,
   );
-  // The mock checks UserSigs the way Tencent does, so it reads the Tencent settings the workers read.
-  const { tencent, logLevel } = loadConfig(
-    { ...process.env, ...(values['log-level'] === undefined ? {} : { LOG_LEVEL: values['log-level'] }) },
-    { tencent: true },
-  );
-  if (tencent === null || tencent.secretKey === null) {
-    throw new SeederError(
-      'CONFIG_INVALID',
-      'mock-api needs TIM_SECRET_KEY (not a ready TIM_USERSIG): it checks UserSigs the way Tencent does',
-      {
-        hint: 'export TIM_SDKAPPID=1400000000 TIM_SECRET_KEY=any-test-key (the same values the workers use)',
-      },
-    );
-  }
-  const { sdkAppId, secretKey } = tencent;
+  const env: Readonly<Record<string, string | undefined>> = {
+    ...process.env,
+    ...(values['log-level'] === undefined ? {} : { LOG_LEVEL: values['log-level'] }),
+  };
+  const appsFile = env['APPS_FILE']?.trim() ?? '';
+  // The mock checks UserSigs the way Tencent does, so it reads the apps the workers read:
+  // APPS_FILE when set, else the one app of the TIM_* settings.
+  const { tencent, logLevel } = loadConfig(env, { tencent: appsFile === '' });
+  const apps = appsFile === '' ? [singleApp(tencent)] : await readMockAppsFile(appsFile, env);
+  const rate = integerFlag('rate', values.rate, 1, 1_000_000);
   const logger = createLogger(logLevel);
   const latency = latencyFlag(values['latency-ms']);
   const mock = await startMockTencentApi({
-    sdkAppId,
-    secretKey,
-    admin: tencent.admin,
+    // --rate is the rate of the apps whose entry gives none (the one app of TIM_* has none).
+    apps: apps.map((app) => ({ ...app, ratePerSecond: app.ratePerSecond ?? rate })),
     port: integerFlag('port', values.port, 0, 65_535) ?? 0,
     host: values.host ?? '127.0.0.1',
-    ratePerSecond: integerFlag('rate', values.rate, 1, 1_000_000) ?? 200,
     ...(latency === undefined ? {} : { latencyMs: latency }),
     logger,
   });
   process.stdout.write(`${mock.url}\n`);
-  logger.info({ url: mock.url }, 'mock Tencent API listening; set TIM_BASE_URL to this URL');
+  logger.info({ url: mock.url }, 'mock Tencent API listening; set TIM_BASE_URL (or the baseUrl of the apps in APPS_FILE) to this URL');
   await new Promise<void>((resolve) => onShutdownSignals(() => resolve(), logger));
   await mock.close();
   return EXIT.ok;
+}
+
+function singleApp(tencent: TencentConfig | null): MockAppOptions {
+  if (tencent === null || tencent.secretKey === null) {
+    throw new SeederError(
+      'CONFIG_INVALID',
+      'mock-api needs TIM_SECRET_KEY (not a ready TIM_USERSIG), or APPS_FILE: it checks UserSigs the way Tencent does',
+      {
+        hint: "export TIM_SDKAPPID=1400000000 TIM_SECRET_KEY=any-test-key (the same values the workers use), or set APPS_FILE to the workers' apps file",
+      },
+    );
+  }
+  return { sdkAppId: tencent.sdkAppId, secretKey: tencent.secretKey, admin: tencent.admin };
 }
 
 function latencyFlag(v: string | undefined): { min: number; max: number } | undefined {
