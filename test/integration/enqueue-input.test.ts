@@ -60,7 +60,7 @@ async function jobsIn(prefix: string): Promise<string[]> {
   // Job files are the low lane: their jobs wait in BullMQ's prioritized set, the others in its wait list.
   const ids = [
     ...(await redis.lrange(`${prefix}:${SEED_QUEUE_NAME}:wait`, 0, -1)),
-    ...(await redis.zrange(`${prefix}:${SEED_QUEUE_NAME}:prioritized`, 0, -1)),
+    ...(await redis.zrange(`${prefix}:${SEED_QUEUE_NAME}:prioritized`, '0', '-1')),
   ];
   const jobs = await Promise.all(
     ids.map(async (id) => `${id} ${(await redis.hmget(`${prefix}:${SEED_QUEUE_NAME}:${id}`, 'name', 'data')).join(' ')}`),
