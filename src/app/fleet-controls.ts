@@ -1,5 +1,7 @@
 import { AccountPause, type AccountProblem } from '../breaker/account-pause.js';
 import type { SeederConfig } from '../config/seeder-config.js';
+import { appScope } from '../config/app-config.js';
+import { findApp, selectApps } from '../config/find-app.js';
 import { ledgerPolicy } from '../limiter/ledger-policy.js';
 import { SlotLedger, type LedgerState } from '../limiter/slot-ledger.js';
 import type { Logger } from '../log/logger.js';
@@ -38,20 +40,28 @@ export async function readFleetStatus(config: SeederConfig, logger: Logger): Pro
   }
 }
 
-/** `resume`: lifts the account pause; returns what had paused the fleet, or null when it was not paused. */
-export function resumeFleet(config: SeederConfig, logger: Logger): Promise<AccountProblem | null> {
-  return withProducer(config, (redis) => operatorAccountPause(redis, config, logger).resume());
+/**
+ * `resume`: lifts the account pause of app `appName`, or of every app; returns, per app, what had
+ * paused it, or null when it was not paused.
+ */
+export function resumeFleet(config: SeederConfig, logger: Logger, appName?: string): Promise<Map<string, AccountProblem | null>> {
+  const apps = selectApps(config, appName);
+  return withProducer(config, async (redis) => {
+    const lifted = await Promise.all(apps.map((app) => operatorAccountPause(redis, appScope(config, app), logger).resume()));
+    return new Map(apps.map((app, i) => [app.name, lifted[i] ?? null]));
+  });
 }
 
 /**
- * `rate`: the app's shared rate, read (`change` undefined), or its ceiling set to N, or given
+ * `rate`: app `appName`'s shared rate (may be left out with one app), read (`change` undefined), or its ceiling set to N, or given
  * back to the workers' RATE_LIMIT_PER_SECOND (null).
  */
-export async function fleetRate(config: SeederConfig, change?: number | null): Promise<LedgerState> {
-  const { sdkAppId } = config;
+export async function fleetRate(config: SeederConfig, appName: string | undefined, change?: number | null): Promise<LedgerState> {
+  const app = findApp(config, appName);
+  const { sdkAppId } = app;
   if (sdkAppId === null) throw new Error('the rate is per app: load the config with { app: true }');
   return withProducer(config, (redis) => {
-    const ledger = appRate(redis, config, sdkAppId);
+    const ledger = appRate(redis, appScope(config, app), sdkAppId);
     return change === undefined ? ledger.read() : ledger.setCeiling(change);
   });
 }

@@ -15,6 +15,7 @@ import { accountGate } from '../breaker/account-gate.js';
 import { accountFingerprint } from '../tencent/account-fingerprint.js';
 import { createSeedProcessor } from '../worker/seed-processor.js';
 import { startConcurrencyTuner } from '../worker/concurrency-tuner.js';
+import { startLaneAging } from '../worker/lane-aging.js';
 import { startSeedWorker, type SeedWorker, type SeedWorkerEvents } from '../worker/seed-worker.js';
 import type { QueueRuntime } from './queue-runtime.js';
 
@@ -111,6 +112,13 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     max: Math.max(concurrency, config.workerMaxConcurrency),
     logger,
   });
+  const aging = startLaneAging({
+    queue: q.seed,
+    redis: q.redis,
+    prefix: config.keyPrefix,
+    ratePerSecond: config.rateLimitPerSecond,
+    logger,
+  });
   return {
     app: q.app,
     worker,
@@ -120,6 +128,7 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     limiter,
     async close(force = false) {
       tuner.stop();
+      await aging.stop();
       closing.abort();
       await worker.close(force);
       await Promise.all([limiter.close(), breakerCalls.close(), api.close()]);

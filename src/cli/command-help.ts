@@ -10,11 +10,11 @@ export const WORKER_USAGE = 'robot-seeder worker [--concurrency N]';
 export const STATUS_USAGE = 'robot-seeder status [--json]';
 export const DLQ_USAGE = 'robot-seeder dlq list|replay|purge [--code N|none] [--json]';
 export const SERVE_USAGE = 'robot-seeder serve [--with-workers] [--port N] [--host H]';
-export const RATE_USAGE = 'robot-seeder rate show|set N|reset [--json]   (uses TIM_SDKAPPID)';
-export const RESUME_USAGE = 'robot-seeder resume [--json]';
+export const RATE_USAGE = 'robot-seeder rate show|set N|reset [--app NAME] [--json]   (uses TIM_SDKAPPID, or the app of APPS_FILE)';
+export const RESUME_USAGE = 'robot-seeder resume [--app NAME] [--json]';
 export const CAMPAIGN_USAGE =
   'robot-seeder campaign add NAME --file FILE (--cron EXPR [--tz ZONE] | --every DURATION | --at TIME) [--remove-at TIME] [--replace]\n' +
-  '      | list | pause|resume|remove NAME | report NAME | sync [DIR|FILE]   (each takes --json)';
+  '      | list | pause|resume|remove NAME | report NAME | sync [DIR|FILE]   (each takes --json, and --app NAME with several apps)';
 export const MOCK_API_USAGE =
   'robot-seeder mock-api [--port N] [--host H] [--rate N] [--latency-ms MIN-MAX] [--log-level L]\n' +
   '      (serves the apps of APPS_FILE, --rate for those without ratePerSecond; without it, TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN)';

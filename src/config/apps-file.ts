@@ -71,15 +71,15 @@ function readApp(item: unknown, at: string, ctx: AppsFileContext, problems: stri
     return null;
   }
   const before = problems.length;
-  for (const key of Object.keys(item)) {
-    if (!(FIELDS as readonly string[]).includes(key))
-      problems.push(`${at}: unknown field ${JSON.stringify(key)}; the fields are ${FIELDS.join(', ')}`);
-  }
   const name = item['name'];
   if (typeof name !== 'string' || !NAME.test(name)) {
     problems.push(`${at}.name: expected 1 to 32 of a-z, 0-9, _ and - starting with a letter, got ${show(name)}`);
   }
   const at2 = typeof name === 'string' ? `${at} (${name})` : at;
+  for (const key of Object.keys(item)) {
+    if (!(FIELDS as readonly string[]).includes(key))
+      problems.push(`${at2}: unknown field ${JSON.stringify(key)}; the fields are ${FIELDS.join(', ')}`);
+  }
   const sdkAppId = item['sdkAppId'];
   if (typeof sdkAppId !== 'number' || !Number.isSafeInteger(sdkAppId) || sdkAppId < 1 || sdkAppId > MAX_SDKAPPID) {
     problems.push(`${at2}.sdkAppId: expected the app's SDKAppID, a whole number from 1 to ${MAX_SDKAPPID}, got ${show(sdkAppId)}`);

@@ -38,6 +38,7 @@ const OPTIONS = {
   replace: { type: 'boolean' },
   format: { type: 'string' },
   json: { type: 'boolean', default: false },
+  app: { type: 'string' },
 } as const;
 const ADD_ONLY = ['file', 'cron', 'tz', 'every', 'at', 'remove-at', 'replace', 'format'] as const;
 
@@ -61,7 +62,8 @@ export async function campaignCommand(args: readonly string[]): Promise<number> 
   const declarations = action === 'sync' ? await readDeclarations(rest[0] ?? 'jobs') : undefined;
 
   const ctx = createCliContext(values, { tencent: false });
-  const q = await openQueueRuntime(ctx.config, ctx.logger, 'producer');
+  // Campaigns belong to their app (its keys): with several apps, --app says which app's campaigns.
+  const q = await openQueueRuntime(ctx.config, ctx.logger, 'producer', values.app);
   const campaigns = new Campaigns(q);
   const readOptions = { maxRobotsPerLine: ctx.config.maxRobotsPerLine };
   const print = (json: unknown, text: string): void => void ctx.out.write(values.json ? `${JSON.stringify(json)}\n` : text);

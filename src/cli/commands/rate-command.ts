@@ -12,7 +12,11 @@ import { EXIT } from '../exit-codes.js';
  * starts the rate from it; `reset` gives the ceiling back to the workers' configuration.
  */
 export async function rateCommand(args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...COMMON_FLAGS, json: { type: 'boolean', default: false } }, RATE_USAGE);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { ...COMMON_FLAGS, app: { type: 'string' }, json: { type: 'boolean', default: false } },
+    RATE_USAGE,
+  );
   const [action, value, ...extra] = positionals;
   const usage = { hint: `usage: ${RATE_USAGE}` };
   if (action !== 'show' && action !== 'set' && action !== 'reset') {
@@ -27,7 +31,7 @@ export async function rateCommand(args: readonly string[]): Promise<number> {
   if (unexpected !== undefined) throw new SeederError('USAGE', `unexpected argument ${JSON.stringify(unexpected)}`, usage);
 
   const ctx = createCliContext(values, { tencent: false, app: true });
-  const state = await fleetRate(ctx.config, action === 'show' ? undefined : ceiling);
+  const state = await fleetRate(ctx.config, values.app, action === 'show' ? undefined : ceiling);
   ctx.out.write(values.json ? `${JSON.stringify(state)}\n` : describe(state));
   return EXIT.ok;
 }

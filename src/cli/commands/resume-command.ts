@@ -1,5 +1,5 @@
 import { resumeFleet } from '../../app/fleet-controls.js';
-import { describeAccountProblem } from '../../breaker/account-pause.js';
+import { describeAccountProblem, type AccountProblem } from '../../breaker/account-pause.js';
 import { parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { RESUME_USAGE } from '../command-help.js';
@@ -11,15 +11,27 @@ import { EXIT } from '../exit-codes.js';
  * not fixed, the first refused call pauses the fleet again, costing a handful of calls.
  */
 export async function resumeCommand(args: readonly string[]): Promise<number> {
-  const { values } = parseCommandArgs(args, { ...COMMON_FLAGS, json: { type: 'boolean', default: false } }, RESUME_USAGE);
+  const { values } = parseCommandArgs(
+    args,
+    { ...COMMON_FLAGS, app: { type: 'string' }, json: { type: 'boolean', default: false } },
+    RESUME_USAGE,
+  );
   const ctx = createCliContext(values, { tencent: false });
-  const lifted = await resumeFleet(ctx.config, ctx.logger);
-  if (values.json) ctx.out.write(`${JSON.stringify({ lifted })}\n`);
-  else
-    ctx.out.write(
-      lifted === null
-        ? 'the fleet was not paused\n'
-        : `lifted the pause (${describeAccountProblem(lifted)}); workers call again within a second\n`,
-    );
+  const byApp = await resumeFleet(ctx.config, ctx.logger, values.app);
+  // One app (the TIM_* one, or --app): today's output; several: one line (one JSON field) per app.
+  if (byApp.size === 1) {
+    const [lifted = null] = byApp.values();
+    ctx.out.write(values.json ? `${JSON.stringify({ lifted })}\n` : describeLift('the fleet', lifted));
+  } else if (values.json) {
+    ctx.out.write(`${JSON.stringify({ apps: Object.fromEntries([...byApp].map(([app, lifted]) => [app, { lifted }])) })}\n`);
+  } else {
+    for (const [app, lifted] of byApp) ctx.out.write(describeLift(`app ${app}`, lifted));
+  }
   return EXIT.ok;
+}
+
+function describeLift(what: string, lifted: AccountProblem | null): string {
+  return lifted === null
+    ? `${what} was not paused\n`
+    : `lifted the pause of ${what} (${describeAccountProblem(lifted)}); workers call again within a second\n`;
 }
