@@ -123,3 +123,14 @@ describe('APPS_FILE', () => {
     expect(() => findApp(c, 'gamma')).toThrow('unknown app "gamma"; the apps configured are: alpha, beta');
   });
 });
+
+describe('the documented example', () => {
+  it('docs/apps.example.json loads as it is shown, each key from the variable it names', () => {
+    const path = new URL('../../../docs/apps.example.json', import.meta.url).pathname;
+    const c = loadConfig({ APPS_FILE: path, TIM_SECRET_KEY_MAINLAND: 'k1', TIM_SECRET_KEY_INTL: 'k2' }, { tencent: true });
+    expect(c.apps.map((a) => [a.name, a.tencent?.secretKey, a.tencent?.baseUrl])).toEqual([
+      ['mainland', 'k1', 'https://console.tim.qq.com'],
+      ['intl', 'k2', 'https://adminapisgp.im.qcloud.com'],
+    ]);
+  });
+});
