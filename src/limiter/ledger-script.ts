@@ -6,8 +6,9 @@
  *   at     µs the rate was last brought up   cut    µs of the last decrease
  *   epoch  when this state was created (a changed epoch tells a process the state was lost)
  *
- * Slots are `spacing = (1 s + tolerance) / rate` apart, so a call sent up to `tolerance` after
- * its slot still leaves at most `rate` calls in any 1 s window at the API. A process books a
+ * Slots are `spacing = (1 s + slack) / rate` apart (ARGV[3]: the tolerance and the dispatch margin),
+ * so a call checked up to the tolerance after its slot, and on the wire within the margin, still
+ * leaves at most `rate` calls in any 1 s window at the API. A process books a
  * batch of consecutive slots spanning at most `batch` µs, and only while the fleet's next slot
  * is at most `lead` µs ahead: every slot ever handed out lies before now + lead + batch.
  *
@@ -30,7 +31,7 @@
  */
 export const LEDGER_SCRIPT = `
 local op = ARGV[1]
-local configured, tolerance, lead = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local configured, slack, lead = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local ttl, increase, decrease = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local cooldown, floor, arg = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local batch, booker = tonumber(ARGV[11]), ARGV[12]
@@ -78,7 +79,7 @@ if op == 'set' then rate = ceiling end
 rate = climbed(rate, at)
 at = now
 
-local spacing = (1000000 + tolerance) / rate
+local spacing = (1000000 + slack) / rate
 local start = math.max(next, now)
 local granted = 0
 local bookers = 0

@@ -8,6 +8,11 @@ export interface LedgerPolicy {
   readonly ceilingPerSecond: number;
   /** How late a call may leave after its slot and still count as on time, in ms (the spacing makes room for it). */
   readonly toleranceMs: number;
+  /**
+   * Room the spacing leaves beyond the tolerance, in ms: a call checked on time still takes a
+   * moment to reach the socket (the client's dispatch, the event loop), and must not use it up.
+   */
+  readonly dispatchMarginMs: number;
   /** Slots are handed out while the fleet's next slot is at most this far ahead of Redis's clock, in ms. */
   readonly leadMs: number;
   /** A process books consecutive slots spanning at most this long at once, in ms (at least one slot). */
@@ -144,7 +149,8 @@ export class SlotLedger {
     return [
       op,
       p.ceilingPerSecond,
-      Math.round(p.toleranceMs * 1000),
+      // The spacing's slack: the tolerance, and the margin for the dispatch after the check.
+      Math.round((p.toleranceMs + p.dispatchMarginMs) * 1000),
       Math.round(p.leadMs * 1000),
       Math.max(1, Math.round(p.idleExpiryMs)),
       p.increasePerSecond,

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { captureLog } from '../support/capture-log.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix, waitFor } from '../support/test-env.js';
+import { mostInWindow } from '../support/call-rate.js';
 
 const APP = 1400000000;
 const opened: Array<{ limiter: SharedLimiter; redis: Redis; closing: AbortController }> = [];
@@ -50,16 +51,6 @@ afterEach(async () => {
 });
 
 /** Most sends in any window of `ms` (times from performance.now()). */
-function busiestWindow(times: readonly number[], ms: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let lo = 0, hi = 0; hi < sorted.length; hi += 1) {
-    while ((sorted[hi] ?? 0) - (sorted[lo] ?? 0) >= ms) lo += 1;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
-
 /** Sends `n` calls through the limiters in turn (as processes would), recording when each left. */
 async function sendThrough(
   limiters: readonly SharedLimiter[],
@@ -84,7 +75,7 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     const { sentAt, results } = await sendThrough([a, b], 100);
     expect(results).toEqual(Array.from({ length: 100 }, (_, i) => i));
     // Slots are (1 s + tolerance) / 40 apart: a send within the tolerance of its slot keeps any 1 s at 40.
-    expect(busiestWindow(sentAt, 1000)).toBeLessThanOrEqual(40);
+    expect(mostInWindow(sentAt, 1000)).toBeLessThanOrEqual(40);
     // ...and the cap is used: 100 calls at (1010 / 40) ms apart take about 2.5 s, not much more.
     const span = Math.max(...sentAt) - Math.min(...sentAt);
     expect(span).toBeGreaterThanOrEqual(99 * (1000 / 40));
@@ -96,7 +87,7 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     const l = limiter(prefix, 150);
     const { sentAt, results } = await sendThrough([l], 300);
     expect(results).toHaveLength(300);
-    expect(busiestWindow(sentAt, 1000)).toBeLessThanOrEqual(150);
+    expect(mostInWindow(sentAt, 1000)).toBeLessThanOrEqual(150);
     expect(Math.max(...sentAt) - Math.min(...sentAt)).toBeGreaterThanOrEqual(299 * (1000 / 150));
   });
 
@@ -135,7 +126,7 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     expect(l.stats().recoveries.missing).toBe(1);
     expect(log.lines().filter((x) => x['msg']?.toString().startsWith('SHARED LIMITER state was gone'))).toHaveLength(1);
     // The new schedule starts after every slot handed out before the loss: the cap held throughout.
-    expect(busiestWindow(sentAt, 1000)).toBeLessThanOrEqual(100);
+    expect(mostInWindow(sentAt, 1000)).toBeLessThanOrEqual(100);
   });
 
   it('heals after idling past the keys expiry, then sends at once', async () => {
@@ -218,7 +209,7 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     expect(climbed.ratePerSecond ?? 0).toBeGreaterThan(cut.ratePerSecond ?? 0);
     expect(await a.ledger.setCeiling(37)).toEqual({ ratePerSecond: 37, ceilingPerSecond: 37, ceilingSource: 'operator' });
     const { sentAt } = await sendThrough([a, b], 60);
-    expect(busiestWindow(sentAt, 1000)).toBeLessThanOrEqual(37);
+    expect(mostInWindow(sentAt, 1000)).toBeLessThanOrEqual(37);
     expect(await b.ledger.setCeiling(null)).toMatchObject({ ceilingPerSecond: 200, ceilingSource: 'workers' });
   });
 

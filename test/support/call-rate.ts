@@ -63,3 +63,14 @@ export function busiestWindow(samples: readonly CallSample[], windowMs: number):
   }
   return best;
 }
+
+/** The most of `times` (ms stamps, any order) inside any window of `ms`: a sliding-window maximum. */
+export function mostInWindow(times: readonly number[], ms: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let lo = 0, hi = 0; hi < sorted.length; hi += 1) {
+    while ((sorted[hi] ?? 0) - (sorted[lo] ?? 0) >= ms) lo += 1;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}

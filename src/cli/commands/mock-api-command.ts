@@ -1,8 +1,7 @@
 import { startMockTencentApi, type MockAppOptions } from '../../mock-api/mock-tencent-api.js';
-import { readMockAppsFile } from '../../mock-api/mock-apps-file.js';
 import { createLogger } from '../../log/logger.js';
 import { loadConfig } from '../../config/load-config.js';
-import type { TencentConfig } from '../../config/seeder-config.js';
+import type { AppConfig } from '../../config/seeder-config.js';
 import { integerFlag, parseCommandArgs } from '../cli-args.js';
 import { EXIT } from '../exit-codes.js';
 import { SeederError } from '../../errors/seeder-error.js';
@@ -26,17 +25,17 @@ export async function mockApiCommand(args: readonly string[]): Promise<number> {
     ...process.env,
     ...(values['log-level'] === undefined ? {} : { LOG_LEVEL: values['log-level'] }),
   };
-  const appsFile = env['APPS_FILE']?.trim() ?? '';
   // The mock checks UserSigs the way Tencent does, so it reads the apps the workers read:
   // APPS_FILE when set, else the one app of the TIM_* settings.
-  const { tencent, logLevel } = loadConfig(env, { tencent: appsFile === '' });
-  const apps = appsFile === '' ? [singleApp(tencent)] : await readMockAppsFile(appsFile, env);
+  const config = loadConfig(env, { tencent: true });
+  const { logLevel } = config;
+  // Tencent's quota, 200/s, unless --rate says otherwise; with APPS_FILE, each app's ratePerSecond.
   const rate = integerFlag('rate', values.rate, 1, 1_000_000);
+  const apps = config.apps.map((app) => mockApp(app, rate ?? (config.appsFile === null ? TENCENT_RATE : app.rateLimitPerSecond)));
   const logger = createLogger(logLevel);
   const latency = latencyFlag(values['latency-ms']);
   const mock = await startMockTencentApi({
-    // --rate is the rate of the apps whose entry gives none (the one app of TIM_* has none).
-    apps: apps.map((app) => ({ ...app, ratePerSecond: app.ratePerSecond ?? rate })),
+    apps,
     port: integerFlag('port', values.port, 0, 65_535) ?? 0,
     host: values.host ?? '127.0.0.1',
     ...(latency === undefined ? {} : { latencyMs: latency }),
@@ -49,7 +48,10 @@ export async function mockApiCommand(args: readonly string[]): Promise<number> {
   return EXIT.ok;
 }
 
-function singleApp(tencent: TencentConfig | null): MockAppOptions {
+/** Tencent's documented rate per app. */
+const TENCENT_RATE = 200;
+
+function mockApp({ tencent }: AppConfig, ratePerSecond: number): MockAppOptions {
   if (tencent === null || tencent.secretKey === null) {
     throw new SeederError(
       'CONFIG_INVALID',
@@ -59,7 +61,7 @@ function singleApp(tencent: TencentConfig | null): MockAppOptions {
       },
     );
   }
-  return { sdkAppId: tencent.sdkAppId, secretKey: tencent.secretKey, admin: tencent.admin };
+  return { sdkAppId: tencent.sdkAppId, secretKey: tencent.secretKey, admin: tencent.admin, ratePerSecond };
 }
 
 function latencyFlag(v: string | undefined): { min: number; max: number } | undefined {

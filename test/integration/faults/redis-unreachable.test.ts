@@ -80,7 +80,8 @@ describe('Redis unreachable while enqueueing', () => {
   it('killed half-way through a large file: exit 4 saying how far it got (acknowledged chunks only); the same command later completes it without doubles', async () => {
     if (!server.running()) await server.restart();
     const prefix = uniquePrefix();
-    const waitKey = `${prefix}:${SEED_QUEUE_NAME}:wait`;
+    // Job files are the low lane: their jobs wait in BullMQ's prioritized set.
+    const waitKey = `${prefix}:${SEED_QUEUE_NAME}:prioritized`;
     const e = { ...env(prefix), MAX_ROBOTS_PER_CALL: '1' };
     const args = ['enqueue', bigFile, '--json'];
 
@@ -88,7 +89,7 @@ describe('Redis unreachable while enqueueing', () => {
     const poller = peek(server.url);
     await poller.connect();
     try {
-      await waitFor(`${KILL_AFTER_JOBS} jobs in the queue`, async () => (await poller.llen(waitKey)) >= KILL_AFTER_JOBS, 60_000, 20);
+      await waitFor(`${KILL_AFTER_JOBS} jobs in the queue`, async () => (await poller.zcard(waitKey)) >= KILL_AFTER_JOBS, 60_000, 20);
     } finally {
       poller.disconnect();
     }
@@ -115,14 +116,14 @@ describe('Redis unreachable while enqueueing', () => {
     const redis = peek(server.url);
     await redis.connect();
     try {
-      const survived = await redis.llen(waitKey);
+      const survived = await redis.zcard(waitKey);
       expect(survived).toBeGreaterThanOrEqual(jobs);
       expect(survived).toBeLessThanOrEqual(jobs + DEFAULT_WRITE_DEPTH * DEFAULT_CHUNK_JOBS);
 
       const again = await runCli(args, e);
       expect(again.code, again.stderr).toBe(0);
       expect(JSON.parse(again.stdout.trim())).toMatchObject({ lines: BIG_FILE_LINES, enqueuedLines: BIG_FILE_LINES, jobs: BIG_FILE_JOBS });
-      expect(await redis.llen(waitKey)).toBe(BIG_FILE_JOBS);
+      expect(await redis.zcard(waitKey)).toBe(BIG_FILE_JOBS);
     } finally {
       redis.disconnect();
     }
