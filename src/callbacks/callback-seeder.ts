@@ -16,8 +16,8 @@ export interface CallbackSeederOptions {
 
 /** How long a room counts as seeded by a callback, so a repeated callback adds nothing. */
 const DEDUPE_SECONDS = 3600;
-/** Waits before the 2nd, 3rd, ... enqueue attempt. */
-const RETRY_DELAYS_MS: readonly number[] = [1000, 3000];
+/** Waits before the 2nd, 3rd, ... enqueue attempt. Exported for the drain bound the Kubernetes kit is held to. */
+export const RETRY_DELAYS_MS: readonly number[] = [1000, 3000];
 
 /**
  * Enqueues the robots of rooms announced by callbacks, after the callback was answered.
