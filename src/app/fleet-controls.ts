@@ -1,14 +1,15 @@
 import { AccountPause, type AccountProblem } from '../breaker/account-pause.js';
+import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import type { SeederConfig } from '../config/seeder-config.js';
 import { appScope } from '../config/app-config.js';
 import { findApp, selectApps } from '../config/find-app.js';
 import { ledgerPolicy } from '../limiter/ledger-policy.js';
 import { SlotLedger, type LedgerState } from '../limiter/slot-ledger.js';
 import type { Logger } from '../log/logger.js';
-import type { QueueStatus } from '../queue/queue-status.js';
 import type { RedisClient } from '../redis/redis-client.js';
 import { connectRedis, createRedis } from '../redis/redis-connection.js';
-import { openQueueRuntime } from './queue-runtime.js';
+import { openFleetQueues, selectQueues, type QueueRuntime } from './queue-runtime.js';
+import { readStatusReport, type StatusReport } from './status-report.js';
 
 /**
  * The account pause as an operator's process sees it (`status`, `resume`, the service): read or
@@ -23,20 +24,47 @@ export function appRate(redis: RedisClient, config: SeederConfig, sdkAppId: numb
   return new SlotLedger(redis, config.keyPrefix, sdkAppId, ledgerPolicy(config.rateLimitPerSecond));
 }
 
-export interface FleetStatus {
-  readonly queue: QueueStatus;
-  /** Why the fleet is paused, or null when it is not. */
-  readonly paused: AccountProblem | null;
+/** What the service reports and changes of one app's shared state (each app has its own). */
+export interface AppControls {
+  readonly breaker: CircuitBreaker;
+  readonly accountPause: AccountPause;
+  readonly rate: SlotLedger;
 }
 
-/** `status`: the queue's figures and the account pause, on a connection that fails fast. */
-export async function readFleetStatus(config: SeederConfig, logger: Logger): Promise<FleetStatus> {
-  const q = await openQueueRuntime(config, logger, 'producer');
+/** The controls of the app of `q`, on its connection, under its key prefix. */
+export function appControls(q: QueueRuntime): AppControls {
+  const { sdkAppId } = q.app;
+  if (sdkAppId === null) throw new Error(`app ${q.app.name}: its rate needs its SDKAppID: load the config with { http: true }`);
+  return {
+    breaker: new CircuitBreaker({ redis: q.redis, prefix: q.config.keyPrefix, logger: q.logger }),
+    accountPause: operatorAccountPause(q.redis, q.config, q.logger),
+    rate: appRate(q.redis, q.config, sdkAppId),
+  };
+}
+
+export interface FleetStatus {
+  readonly queue: StatusReport;
+  /** The apps paused because Tencent refused their account, each with why; empty when none is. */
+  readonly paused: readonly AppPause[];
+}
+
+export interface AppPause {
+  readonly app: string;
+  readonly problem: AccountProblem;
+}
+
+/** `status`: the figures of app `appName` (or of every app) and their account pauses, on a connection that fails fast. */
+export async function readFleetStatus(config: SeederConfig, logger: Logger, appName?: string): Promise<FleetStatus> {
+  const fleet = await openFleetQueues(config, logger, 'producer');
   try {
-    const [queue, paused] = await Promise.all([q.status(), operatorAccountPause(q.redis, config, logger).read()]);
-    return { queue, paused };
+    const queues = selectQueues(fleet, appName);
+    const [queue, pauses] = await Promise.all([
+      readStatusReport(config, queues),
+      Promise.all(queues.map(async (q) => ({ app: q.app.name, problem: await operatorAccountPause(q.redis, q.config, logger).read() }))),
+    ]);
+    return { queue, paused: pauses.flatMap(({ app, problem }) => (problem === null ? [] : [{ app, problem }])) };
   } finally {
-    await q.close();
+    await fleet.close();
   }
 }
 

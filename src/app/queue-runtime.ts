@@ -1,7 +1,7 @@
 import type { RedisClient } from '../redis/redis-client.js';
 import type { AppConfig, SeederConfig } from '../config/seeder-config.js';
 import { appScope } from '../config/app-config.js';
-import { findApp } from '../config/find-app.js';
+import { findApp, selectApps } from '../config/find-app.js';
 import type { Logger } from '../log/logger.js';
 import { connectRedis, createRedis, type ConnectionRole } from '../redis/redis-connection.js';
 import { openSeedQueue, type SeedQueue } from '../queue/seed-queue.js';
@@ -52,15 +52,24 @@ export async function openFleetQueues(config: SeederConfig, logger: Logger, role
       const wanted = findApp(config, name);
       return apps.find((q) => q.app === wanted) as QueueRuntime;
     },
-    async status() {
-      const each = await Promise.all(apps.map(async (q) => [q.app.name, await q.status()] as const));
-      return { ...sumQueueStatus(each.map(([, s]) => s)), apps: Object.fromEntries(each) };
-    },
+    status: () => readAppsStatus(apps),
     async close() {
       await Promise.all(apps.map((q) => q.close()));
       redis.disconnect();
     },
   };
+}
+
+/** The queues of the app named, or of every app (no name): what commands that act on all apps by default work on. */
+export function selectQueues(fleet: FleetQueues, name: string | undefined): readonly QueueRuntime[] {
+  const apps = selectApps(fleet.config, name);
+  return fleet.apps.filter((q) => apps.includes(q.app));
+}
+
+/** The figures of these apps: their totals, and each app's own under its name. */
+export async function readAppsStatus(queues: readonly QueueRuntime[]): Promise<FleetQueueStatus> {
+  const each = await Promise.all(queues.map(async (q) => [q.app.name, await q.status()] as const));
+  return { ...sumQueueStatus(each.map(([, s]) => s)), apps: Object.fromEntries(each) };
 }
 
 /**

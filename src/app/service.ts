@@ -1,17 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import { loadSeedRules } from '../callbacks/load-seed-rules.js';
 import type { SeedRules } from '../callbacks/seed-rules.js';
-import type { HttpConfig, SeederConfig } from '../config/seeder-config.js';
+import type { AppConfig, HttpConfig, SeederConfig } from '../config/seeder-config.js';
 import { SeederError } from '../errors/seeder-error.js';
-import type { AppConfig } from '../config/seeder-config.js';
-import { findApp } from '../config/find-app.js';
 import { buildHttpServer, type CallbackOptions } from '../http/build-http-server.js';
 import type { Logger } from '../log/logger.js';
 import { createSeederMetrics, type SeederMetrics } from '../metrics/seeder-metrics.js';
-import { appRate, operatorAccountPause } from './fleet-controls.js';
-import { openQueueRuntime, type QueueRuntime } from './queue-runtime.js';
+import { appControls, type AppControls } from './fleet-controls.js';
+import { fleetDeadLetters } from './fleet-dead-letters.js';
+import { openFleetQueues, type FleetQueues, type QueueRuntime } from './queue-runtime.js';
+import { readStatusReport } from './status-report.js';
 import { openWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 export interface ServiceOptions {
@@ -31,13 +30,21 @@ export interface ServiceSummary {
   /** The socket's address, or null when not listening. */
   readonly address: AddressInfo | null;
   readonly withWorkers: boolean;
-  readonly callbacks: { readonly sdkAppId: number; readonly auth: CallbackAuth; readonly autoSeedRobots: number; readonly rules: number };
+  readonly callbacks: {
+    /** The SDKAppID of each app served, by name: callbacks naming any other are ignored. */
+    readonly apps: Readonly<Record<string, number | null>>;
+    readonly auth: CallbackAuth;
+    readonly autoSeedRobots: number;
+    readonly rules: number;
+  };
 }
 
 /** The running HTTP service of `serve` (and of the service tests). */
 export interface Service {
   readonly app: FastifyInstance;
-  /** The HTTP side's queues (a `service` connection). */
+  /** The HTTP side's queues of every app (a `service` connection). */
+  readonly fleet: FleetQueues;
+  /** The first app's queues: the only app's without APPS_FILE. */
   readonly queue: QueueRuntime;
   readonly metrics: SeederMetrics;
   /** The worker process of `--with-workers`, or null. */
@@ -51,18 +58,17 @@ export interface Service {
 }
 
 /**
- * The one composition of the HTTP service: its queues, the fleet's shared state it reports
- * (rate, breaker, account pause), metrics, the fastify app, the optional workers, the socket.
- * `serve` runs it; the service tests run the same, so they exercise what `serve` runs.
+ * The one composition of the HTTP service: every app's queues, the shared state of each app it
+ * reports (rate, breaker, account pause), metrics, the fastify app, the optional workers, the
+ * socket. `serve` runs it; the service tests run the same, so they exercise what `serve` runs.
  */
 export async function startService(config: SeederConfig, logger: Logger, o: ServiceOptions): Promise<Service> {
   const http = requireHttp(config.http);
-  const { sdkAppId } = requireSdkAppId(findApp(config, undefined));
   const rules = o.callbacks?.rules !== undefined ? o.callbacks.rules : await configuredRules(http, config.maxRobotsPerLine);
   // Not the workers' connection, where a command waits for Redis as long as it takes: an HTTP
   // request sharing it hung until Redis came back (issue 8, observation 11). On a `service`
   // connection it fails at once while Redis is away, and the request answers 503.
-  const queue = await openQueueRuntime(config, logger, 'service');
+  const fleet = await openFleetQueues(config, logger, 'service');
   let workers: WorkerProcess | null = null;
   let app: FastifyInstance | null = null;
   let callbacksSettled = (): Promise<void> => Promise.resolve();
@@ -71,33 +77,44 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
       await app?.close();
       await workers?.close(force);
     } finally {
-      await queue.close();
+      await fleet.close();
     }
   };
   try {
-    const breaker = new CircuitBreaker({ redis: queue.redis, prefix: config.keyPrefix, logger });
-    const accountPause = operatorAccountPause(queue.redis, config, logger);
-    const rate = appRate(queue.redis, config, sdkAppId);
+    const [first] = fleet.apps;
+    if (first === undefined) throw new Error('no app is configured');
+    // Each app's shared state, under its own key prefix: one app's outage or pause is not another's.
+    const served = fleet.apps.map((q) => ({ q, controls: appControls(q) }));
+    const controlsOf = (a: AppConfig): AppControls => {
+      const found = served.find((x) => x.q.app === a);
+      if (found === undefined) throw new Error(`app ${a.name} is not one of the service's`);
+      return found.controls;
+    };
     const metrics = createSeederMetrics({
-      rate: () => rate.read(),
-      queueStatus: () => queue.status(),
-      breakerState: () => breaker.state(),
-      accountPaused: async () => (await accountPause.read()) !== null,
-      limiter: () => workers?.runtimes[0]?.limiter.stats() ?? null,
+      apps: served.map(({ q, controls }) => ({
+        app: q.app.name,
+        rate: () => controls.rate.read(),
+        queueStatus: () => q.status(),
+        breakerState: () => controls.breaker.state(),
+        accountPaused: async () => (await controls.accountPause.read()) !== null,
+        limiter: () => workers?.runtimes.find((r) => r.app === q.app)?.limiter.stats() ?? null,
+      })),
       onCollectError: (err) => logger.warn({ err }, 'metrics: cannot read figures from Redis'),
     });
     ({ app, callbacksSettled } = await buildHttpServer({
-      queue,
+      fleet,
       http,
       metrics,
-      rate,
+      rate: (a) => controlsOf(a).rate,
+      status: () => readStatusReport(config, fleet.apps),
+      deadLetters: (name) => fleetDeadLetters(fleet, name),
       logger,
-      callbacks: { ...o.callbacks, sdkAppId, rules },
+      callbacks: { ...o.callbacks, rules },
     }));
     if (o.withWorkers) {
       workers = await openWorkerProcess(config, logger, {
-        observers: () => [(outcome) => metrics.recordCall(outcome)],
-        events: { onRetry: () => metrics.recordRetry() },
+        observers: (a) => [(outcome) => metrics.recordCall(a.name, outcome)],
+        events: (a) => ({ onRetry: () => metrics.recordRetry(a.name) }),
       });
     }
     let address: AddressInfo | null = null;
@@ -113,9 +130,14 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
       host: http.host,
       address,
       withWorkers: o.withWorkers,
-      callbacks: { sdkAppId, auth: callbackAuth, autoSeedRobots: http.autoSeedRobots.length, rules: rules?.rules.length ?? 0 },
+      callbacks: {
+        apps: Object.fromEntries(config.apps.map((a) => [a.name, a.sdkAppId])),
+        auth: callbackAuth,
+        autoSeedRobots: http.autoSeedRobots.length,
+        rules: rules?.rules.length ?? 0,
+      },
     };
-    return { app, queue, metrics, workers, callbacksSettled, summary, close: () => closeAll(false) };
+    return { app, fleet, queue: first, metrics, workers, callbacksSettled, summary, close: () => closeAll(false) };
   } catch (err) {
     // Half-built: nothing was accepted yet, so the workers need not drain.
     await closeAll(true);
@@ -139,11 +161,6 @@ async function listen(app: FastifyInstance, at: { readonly host: string; readonl
   }
   // A TCP listener: address() is a string only for a pipe or a Unix socket.
   return app.server.address() as AddressInfo;
-}
-
-function requireSdkAppId(app: AppConfig): { sdkAppId: number } {
-  if (app.sdkAppId === null) throw new Error('the service needs the SDKAppID: load the config with { http: true }');
-  return { sdkAppId: app.sdkAppId };
 }
 
 function requireHttp(http: HttpConfig | null): HttpConfig {

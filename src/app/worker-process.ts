@@ -7,6 +7,7 @@ import type { SeederConfig } from '../config/seeder-config.js';
 import type { Logger } from '../log/logger.js';
 import type { CallObserver } from '../tencent/observe-calls.js';
 import { openFleetQueues, type QueueRuntime } from './queue-runtime.js';
+import type { SeedWorkerEvents } from '../worker/seed-worker.js';
 import { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from './worker-runtime.js';
 
 /** Everything a long-running worker process does, for each app: seed jobs, campaign runs, and their accounting. */
@@ -17,7 +18,7 @@ export interface WorkerProcess {
   close(force?: boolean): Promise<void>;
 }
 
-export interface WorkerProcessOptions extends Omit<WorkerRuntimeOptions, 'skip' | 'observers'> {
+export interface WorkerProcessOptions extends Omit<WorkerRuntimeOptions, 'skip' | 'observers' | 'events'> {
   /**
    * Also fire campaign runs (default true). `run` says false: it works off what is queued and
    * ends, and must not start a campaign's next run meanwhile.
@@ -25,6 +26,8 @@ export interface WorkerProcessOptions extends Omit<WorkerRuntimeOptions, 'skip' 
   readonly campaignRuns?: boolean;
   /** See every call each app's runtime sent (e.g. to feed metrics, labelled by app). */
   readonly observers?: (app: AppConfig) => readonly CallObserver[];
+  /** What each app's seed worker reports (e.g. retries, counted by app). */
+  readonly events?: (app: AppConfig) => SeedWorkerEvents;
 }
 
 /**
@@ -51,11 +54,11 @@ async function startApp(
   q: QueueRuntime,
   o: WorkerProcessOptions,
 ): Promise<{ runtime: WorkerRuntime; close(force: boolean): Promise<void> }> {
-  const { campaignRuns = true, observers, ...runtimeOptions } = o;
+  const { campaignRuns = true, observers, events, ...runtimeOptions } = o;
   const accounting = campaignAccounting(q);
   const runtime = await startWorkerRuntime(q, {
     ...runtimeOptions,
-    events: combineWorkerEvents(o.events ?? {}, accounting),
+    events: combineWorkerEvents(events?.(q.app) ?? {}, accounting),
     skip: endedCampaignGuard(q),
     ...(observers === undefined ? {} : { observers: observers(q.app) }),
   });

@@ -9,7 +9,7 @@ export const AFTER_CREATE_GROUP = 'Group.CallbackAfterCreateGroup';
 export const LIVE_GROUP_TYPE = 'AVChatRoom';
 
 export interface CallbackSettings {
-  /** Our SDKAppID (TIM_SDKAPPID): callbacks for any other app are ignored. */
+  /** The SDKAppID of the app the callback is taken for: a callback naming another is ignored. */
   readonly sdkAppId: number;
   /** CALLBACK_TOKEN: every callback must carry its Sign; null = none set. */
   readonly token: string | null;

@@ -7,8 +7,8 @@ export const RUN_USAGE =
 export const ENQUEUE_USAGE =
   'robot-seeder enqueue FILE|- [--json] [--skip-invalid] [--format jsonl|csv] [--remove] [--app NAME] [--priority high|normal|low]';
 export const WORKER_USAGE = 'robot-seeder worker [--concurrency N]';
-export const STATUS_USAGE = 'robot-seeder status [--json]';
-export const DLQ_USAGE = 'robot-seeder dlq list|replay|purge [--code N|none] [--json]';
+export const STATUS_USAGE = 'robot-seeder status [--json] [--app NAME]';
+export const DLQ_USAGE = 'robot-seeder dlq list|replay|purge [--code N|none] [--app NAME] [--json]';
 export const SERVE_USAGE = 'robot-seeder serve [--with-workers] [--port N] [--host H]';
 export const RATE_USAGE = 'robot-seeder rate show|set N|reset [--app NAME] [--json]   (uses TIM_SDKAPPID, or the app of APPS_FILE)';
 export const RESUME_USAGE = 'robot-seeder resume [--app NAME] [--json]';
@@ -29,8 +29,8 @@ export const COMMAND_HELP = {
   run: { usage: RUN_USAGE, summary: 'enqueue a job file, work it off in this process, print a report' },
   enqueue: { usage: ENQUEUE_USAGE, summary: 'validate a job file and add its jobs to the queue' },
   worker: { usage: WORKER_USAGE, summary: 'work the queue until SIGTERM/SIGINT (start as many as you like)' },
-  status: { usage: STATUS_USAGE, summary: 'waiting, active, delayed, completed and dead-letter counts' },
-  dlq: { usage: DLQ_USAGE, summary: 'list, replay or purge dead letters' },
+  status: { usage: STATUS_USAGE, summary: "waiting, active, delayed, completed and dead-letter counts (of every app, and each app's)" },
+  dlq: { usage: DLQ_USAGE, summary: 'list, replay or purge dead letters (of every app, or of one)' },
   serve: { usage: SERVE_USAGE, summary: 'HTTP API, Tencent callbacks, /metrics and /admin (with --with-workers, work the queue too)' },
   rate: { usage: RATE_USAGE, summary: "show or change the fleet's shared rate while it runs (set N overrides RATE_LIMIT_PER_SECOND)" },
   resume: {

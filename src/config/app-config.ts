@@ -27,3 +27,12 @@ export function appScope(config: SeederConfig, app: AppConfig): SeederConfig {
     apps: Object.freeze([app]),
   });
 }
+
+/**
+ * Whether what robot-seeder reports names each app (`status --json`'s and GET /v1/status's `apps`,
+ * the dashboard's queue names, `dlq list`'s app column): with APPS_FILE. Without it the one app,
+ * `default`, is reported in the shapes of before apps existed, which scripts rely on.
+ */
+export function reportsApps(config: SeederConfig): boolean {
+  return config.appsFile !== null;
+}

@@ -2,12 +2,15 @@ import { SeederError } from '../errors/seeder-error.js';
 import type { AppConfig } from './seeder-config.js';
 import type { SeederConfig } from './seeder-config.js';
 
-/** The app a piece of work names; with one app configured the name may be left out. */
-export function findApp(config: SeederConfig, name: string | undefined): AppConfig {
+/**
+ * The app a piece of work names; with one app configured the name may be left out. `ask` is how
+ * the caller names an app, for the message when it must (the CLI's `--app NAME`, the API's `?app=NAME`).
+ */
+export function findApp(config: SeederConfig, name: string | undefined, ask = '--app NAME'): AppConfig {
   if (name === undefined) {
     const [only, ...others] = config.apps;
     if (only !== undefined && others.length === 0) return only;
-    throw new SeederError('USAGE', `several apps are configured (${appNames(config)}): say which one with --app NAME`);
+    throw new SeederError('USAGE', `several apps are configured (${appNames(config)}): say which one with ${ask}`);
   }
   const app = config.apps.find((a) => a.name === name);
   if (app === undefined) {

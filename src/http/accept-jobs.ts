@@ -11,9 +11,13 @@ import type { RequestProblem } from './api-errors.js';
 export const MAX_LISTED_PROBLEMS = 100;
 
 export interface AcceptJobsDeps {
+  /** Where each job goes: the queue of the app its item names (routeJobsByApp). */
   readonly jobs: JobSink;
+  /** The apps an item's `app` may name; with several, every item must name one. */
+  readonly apps: readonly string[];
   readonly maxRobotsPerCall: number;
   readonly maxRobotsPerLine: number;
+  /** With the normal lane's priority: an item's `priority` overrides it for its jobs. */
   readonly jobOptions: JobsOptions;
 }
 
@@ -33,8 +37,8 @@ export interface StorageFailure extends ApiError<'REDIS_FULL' | 'REDIS_UNAVAILAB
 }
 
 /**
- * Validates every item first (with the job files' rules) and enqueues only when all are valid:
- * one bad item and nothing is enqueued. `accepted` counts items; `jobIds` has one id per job,
+ * Validates every item first (with the job files' rules, plus its `app` and `priority`) and
+ * enqueues only when all are valid: one bad item and nothing is enqueued. `accepted` counts items; `jobIds` has one id per job,
  * more than one for an item with more robots than one call takes. Job ids are content hashes,
  * so an item already pending is not added twice; `added` counts the jobs that were new work,
  * `superseded` those of them that replaced a dead letter.
@@ -78,7 +82,12 @@ function checkItems(
   const problems: RequestProblem[] = [];
   let hidden = 0;
   items.forEach((item, index) => {
-    const v = validateSeedRequest(item, { maxRobotsPerLine: d.maxRobotsPerLine });
+    const v = validateSeedRequest(item, {
+      maxRobotsPerLine: d.maxRobotsPerLine,
+      apps: d.apps,
+      appRequired: d.apps.length > 1,
+      priority: true,
+    });
     if (v.ok) {
       requests.push(v.request);
       return;

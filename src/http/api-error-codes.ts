@@ -13,7 +13,7 @@ export interface ApiErrorCodeInfo {
  */
 export const API_ERROR_CODES = {
   UNAUTHORIZED: { status: 401, when: 'no valid token (no message)' },
-  NOT_FOUND: { status: 404, when: 'no such route (or not with this method)' },
+  NOT_FOUND: { status: 404, when: 'no such route (or not with this method), or an app (`?app=`) that is not configured' },
   REQUEST_TIMEOUT: { status: 408, when: 'the request did not arrive in full within 30 s' },
   IDEMPOTENCY_KEY_IN_USE: { status: 409, when: 'a request with the same `Idempotency-Key` is still being processed: retry in a moment' },
   BODY_TOO_LARGE: { status: 413, when: 'the body is over `BODY_LIMIT_BYTES`' },

@@ -31,23 +31,35 @@ export const PROBLEMS_BODY = {
 
 export const UNAUTHORIZED = { ...ERROR_BODY, description: 'No valid token: nothing else is said.' } as const;
 
+const QUEUE_FIGURES = {
+  waiting: { type: 'integer' },
+  active: { type: 'integer' },
+  delayed: { type: 'integer' },
+  completed: { type: 'integer', description: 'All jobs completed since the queue was made.' },
+  deadLetter: { type: 'integer' },
+} as const;
+const QUEUE_FIGURE_NAMES = ['waiting', 'active', 'delayed', 'completed', 'deadLetter'];
+
 export const QUEUE_STATUS = {
   type: 'object',
-  description: 'The figures of `robot-seeder status --json`.',
-  required: ['waiting', 'active', 'delayed', 'completed', 'deadLetter'],
+  description:
+    "The figures of `robot-seeder status --json`: the totals of every app, and with APPS_FILE each app's own under `apps` (absent without APPS_FILE).",
+  required: QUEUE_FIGURE_NAMES,
   properties: {
-    waiting: { type: 'integer' },
-    active: { type: 'integer' },
-    delayed: { type: 'integer' },
-    completed: { type: 'integer', description: 'All jobs completed since the queue was made.' },
-    deadLetter: { type: 'integer' },
+    ...QUEUE_FIGURES,
+    apps: {
+      type: 'object',
+      description: 'Each app of APPS_FILE by its name: its own figures.',
+      additionalProperties: { type: 'object', required: QUEUE_FIGURE_NAMES, properties: QUEUE_FIGURES },
+    },
   },
 } as const;
 
 export const DEAD_LETTER_ENTRY = {
   type: 'object',
-  required: ['jobId', 'command', 'groupId', 'robots', 'errorCode', 'errorInfo', 'attempts', 'failedAt'],
+  required: ['app', 'jobId', 'command', 'groupId', 'robots', 'errorCode', 'errorInfo', 'attempts', 'failedAt'],
   properties: {
+    app: { type: 'string', description: 'The app whose queue holds it (`default` without APPS_FILE).' },
     jobId: { type: 'string' },
     command: { type: 'string', enum: ['add_robots', 'del_robots'] },
     groupId: { type: 'string' },
@@ -62,7 +74,8 @@ export const DEAD_LETTER_ENTRY = {
 /** One item of POST /v1/jobs, for the document only: the handler checks items itself, by index. */
 export const SEED_JOB_DOC = {
   description:
-    'One live room: {"groupId": "<group ID: printable ASCII, at most 48 bytes>", "robots": ["<account id, at most 32 bytes>", ...]}. ' +
+    'One live room: {"groupId": "<group ID: printable ASCII, at most 48 bytes>", "robots": ["<account id, at most 32 bytes>", ...], ' +
+    '"app"?: "<an app of APPS_FILE, required when it has several>", "priority"?: "high" | "normal" (default) | "low"}. ' +
     'Checked item by item by the same rules as job files; problems come back with the item index.',
 } as const;
 

@@ -1,6 +1,9 @@
 import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { QueueRuntime } from '../app/queue-runtime.js';
-import type { HttpConfig } from '../config/seeder-config.js';
+import type { FleetQueues, QueueRuntime } from '../app/queue-runtime.js';
+import { routeJobsByApp } from '../app/app-router.js';
+import type { StatusReport } from '../app/status-report.js';
+import { reportsApps } from '../config/app-config.js';
+import type { AppConfig, HttpConfig } from '../config/seeder-config.js';
 import type { Logger } from '../log/logger.js';
 import { CallbackReplayGuard } from '../callbacks/callback-replay-guard.js';
 import { CallbackSeeder } from '../callbacks/callback-seeder.js';
@@ -11,9 +14,9 @@ import type { SeederMetrics } from '../metrics/seeder-metrics.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { errorAnswer, installErrorHandlers, refuseWhileClosing } from './api-errors.js';
 import { bearerGuard, TokenMatcher } from './bearer-auth.js';
-import { registerCallbackRoutes } from './callback-routes.js';
+import { registerCallbackRoutes, type CallbackApp } from './callback-routes.js';
 import { clientErrorAnswer } from './client-errors.js';
-import { registerDeadLetterRoutes } from './dead-letter-routes.js';
+import { registerDeadLetterRoutes, type DeadLettersOf } from './dead-letter-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { registerJobsRoutes } from './jobs-routes.js';
@@ -28,8 +31,6 @@ import { createValidatorCompiler } from './validator-compiler.js';
 export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface CallbackOptions {
-  /** Our SDKAppID (TIM_SDKAPPID): callbacks naming another app are answered and ignored. */
-  readonly sdkAppId: number;
   /** SEED_RULES_FILE, loaded and validated (loadSeedRules), or null. */
   readonly rules: SeedRules | null;
   /** For tests: the pool draws and the clock the Sign's RequestTime is checked against. */
@@ -38,11 +39,16 @@ export interface CallbackOptions {
 }
 
 export interface HttpServerDeps {
-  readonly queue: QueueRuntime;
+  /** Every app's queues, and the connection the API's own keys (idempotency, callback Signs) use under KEY_PREFIX. */
+  readonly fleet: FleetQueues;
   readonly http: HttpConfig;
   readonly metrics: SeederMetrics;
-  /** The app's shared rate (GET/PUT /v1/rate). */
-  readonly rate: RateControl;
+  /** Each app's shared rate (GET/PUT /v1/rate?app=). */
+  readonly rate: (app: AppConfig) => RateControl;
+  /** GET /v1/status. */
+  readonly status: () => Promise<StatusReport>;
+  /** The dead letters of one app or all (the dead-letter routes). */
+  readonly deadLetters: DeadLettersOf;
   readonly logger: Logger;
   readonly callbacks: CallbackOptions;
   /** Shown in the OpenAPI document, default 0.1.0. */
@@ -59,18 +65,19 @@ export interface HttpServer {
 /**
  * The HTTP surface, ready to `listen()`: health, the job API, status, dead letters, Tencent
  * callbacks, metrics, the OpenAPI document and the bull-board dashboard. Closing it waits for
- * the requests in flight and for callback enqueues in progress; the queue runtime stays open
- * (its owner closes it).
+ * the requests in flight and for callback enqueues in progress; the queues stay open (their
+ * owner closes them).
  */
 export async function buildHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
-  const { queue: q, http, logger } = deps;
+  const { fleet, http, logger } = deps;
+  const { config } = fleet;
   const log = logger.child({ component: 'http' }, { serializers: { req: serializeRequest, err: serializeError } });
   // Typed as fastify's logger, so the instance is a plain FastifyInstance for the route modules.
   const loggerInstance: FastifyBaseLogger = log;
   const answerError = errorAnswer({
     bodyLimitBytes: http.bodyLimitBytes,
     logger: log,
-    dropRedisConnection: () => q.redis.disconnect(true),
+    dropRedisConnection: () => fleet.redis.disconnect(true),
   });
   const app = fastify({
     loggerInstance,
@@ -89,28 +96,25 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<HttpServer>
   await registerOpenApi(app, deps.version ?? '0.1.0');
 
   const tokens = new TokenMatcher(http.apiTokens);
-  const seeder = new CallbackSeeder({
-    jobs: q.jobs,
-    redis: q.redis,
-    keyPrefix: q.config.keyPrefix,
-    maxRobotsPerCall: q.config.maxRobotsPerCall,
-    jobOptions: seedJobOptions(q.config),
-    logger: log.child({ component: 'callbacks' }),
-  });
-  app.addHook('onClose', () => seeder.close());
+  const callbackLog = log.child({ component: 'callbacks' });
+  const callbackApps = nonEmpty(fleet.apps.map((q) => callbackApp(q, callbackLog)));
+  const settled = async (): Promise<void> => {
+    await Promise.all(callbackApps.map((a) => a.seeder.settled()));
+  };
+  app.addHook('onClose', settled);
 
   // Open routes: probes, and the callback (it has its own authentication).
-  registerHealthRoutes(app, q.redis);
+  registerHealthRoutes(app, fleet.redis);
   await registerCallbackRoutes(app, {
+    apps: callbackApps,
     settings: {
-      sdkAppId: deps.callbacks.sdkAppId,
       token: http.callbackToken,
       acceptUnsigned: http.callbackAuth === 'none',
       selection: { everyRoom: http.autoSeedRobots, rules: deps.callbacks.rules },
     },
-    seeder,
-    replayGuard: new CallbackReplayGuard(q.redis, q.config.keyPrefix),
-    logger: log.child({ component: 'callbacks' }),
+    // One Sign is one callback, whichever app it names: the guard is the deployment's, under KEY_PREFIX.
+    replayGuard: new CallbackReplayGuard(fleet.redis, config.keyPrefix),
+    logger: callbackLog,
     ...(deps.callbacks.random === undefined ? {} : { random: deps.callbacks.random }),
     ...(deps.callbacks.now === undefined ? {} : { now: deps.callbacks.now }),
   });
@@ -120,24 +124,57 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     api.addHook('onRequest', bearerGuard(tokens));
     // The API speaks JSON only: a text body is a 415, not a string the schema then refuses.
     api.removeContentTypeParser('text/plain');
+    // With one app an item may leave its app out: its jobs go to that app's queue.
+    const fallback = fleet.apps.length === 1 ? (fleet.apps[0] ?? null) : null;
     registerJobsRoutes(
       api,
       {
-        jobs: q.jobs,
-        maxRobotsPerCall: q.config.maxRobotsPerCall,
-        maxRobotsPerLine: q.config.maxRobotsPerLine,
-        jobOptions: seedJobOptions(q.config),
+        jobs: routeJobsByApp(fleet.apps, fallback),
+        apps: config.apps.map((a) => a.name),
+        maxRobotsPerCall: config.maxRobotsPerCall,
+        maxRobotsPerLine: config.maxRobotsPerLine,
+        jobOptions: seedJobOptions(config, 'normal'),
       },
-      new IdempotencyStore(q.redis, q.config.keyPrefix, { keysPerToken: http.idempotencyKeysPerToken }),
+      // The client's keys are the deployment's, whatever apps its items name: under KEY_PREFIX.
+      new IdempotencyStore(fleet.redis, config.keyPrefix, { keysPerToken: http.idempotencyKeysPerToken }),
       http.idempotencyKeysPerToken,
     );
-    registerStatusRoutes(api, () => q.status());
-    registerRateRoutes(api, deps.rate);
-    registerDeadLetterRoutes(api, q.deadLetters);
+    registerStatusRoutes(api, deps.status);
+    registerRateRoutes(api, { config, rate: deps.rate });
+    registerDeadLetterRoutes(api, deps.deadLetters);
     registerMetricsRoutes(api, deps.metrics.registry);
     registerOpenApiRoute(api);
     done();
   });
-  await registerAdminRoutes(app, { seed: q.seed, deadLetters: q.deadLetters.queue }, tokens);
-  return { app, callbacksSettled: () => seeder.settled() };
+  const named = reportsApps(config);
+  await registerAdminRoutes(
+    app,
+    fleet.apps.map((q) => ({ app: named ? q.app.name : null, seed: q.seed, deadLetters: q.deadLetters.queue })),
+    tokens,
+  );
+  return { app, callbacksSettled: settled };
+}
+
+/** An app's callbacks: its new rooms are enqueued into its queue, in the high lane, seeded once per room of the app. */
+function callbackApp(q: QueueRuntime, logger: Logger): CallbackApp {
+  const { sdkAppId } = q.app;
+  if (sdkAppId === null) throw new Error(`app ${q.app.name}: callbacks need its SDKAppID: load the config with { http: true }`);
+  return {
+    name: q.app.name,
+    sdkAppId,
+    seeder: new CallbackSeeder({
+      jobs: q.jobs,
+      redis: q.redis,
+      keyPrefix: q.config.keyPrefix,
+      maxRobotsPerCall: q.config.maxRobotsPerCall,
+      jobOptions: seedJobOptions(q.config, 'high'),
+      logger: logger.child({ app: q.app.name }),
+    }),
+  };
+}
+
+function nonEmpty<T>(list: readonly T[]): readonly [T, ...T[]] {
+  const [first, ...rest] = list;
+  if (first === undefined) throw new Error('no app is configured');
+  return [first, ...rest];
 }

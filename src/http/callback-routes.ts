@@ -27,9 +27,18 @@ export const CALLBACK_REPLAYED = Object.freeze({
 
 const QUERY_PARAM = { type: 'string' } as const;
 
-export interface CallbackRouteDeps {
-  readonly settings: CallbackSettings;
+/** An app whose callbacks are taken: the SDKAppID they name, and what enqueues its new rooms. */
+export interface CallbackApp {
+  readonly name: string;
+  readonly sdkAppId: number;
+  /** Enqueues into the app's queue, in the high lane. */
   readonly seeder: CallbackSeeder;
+}
+
+export interface CallbackRouteDeps {
+  readonly settings: Omit<CallbackSettings, 'sdkAppId'>;
+  /** The apps served: a callback is for the one its SdkAppid names; one naming none of them is answered and ignored. */
+  readonly apps: readonly [CallbackApp, ...CallbackApp[]];
   /** Used when callbacks are signed (CALLBACK_TOKEN): a Sign seeds once. */
   readonly replayGuard: CallbackReplayGuard;
   readonly logger: Logger;
@@ -58,7 +67,8 @@ export async function registerCallbackRoutes(app: FastifyInstance, deps: Callbac
           summary: 'Tencent Chat callbacks (set this URL in the Chat console)',
           description:
             'Answers {"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""} to every command at once. On Group.CallbackAfterCreateGroup for an ' +
-            'AVChatRoom it enqueues the robots of AUTO_SEED_ROBOTS and SEED_RULES_FILE. Sign must be sha256(CALLBACK_TOKEN + RequestTime) ' +
+            "AVChatRoom of an app served (its SdkAppid) it enqueues the robots of AUTO_SEED_ROBOTS and SEED_RULES_FILE into that app's queue, " +
+            'ahead of other work. Sign must be sha256(CALLBACK_TOKEN + RequestTime) ' +
             'and RequestTime within 60 s of now, else 401; without CALLBACK_TOKEN every callback gets 401, unless CALLBACK_AUTH=none.',
           tags: ['callbacks'],
           security: [],
@@ -79,7 +89,11 @@ export async function registerCallbackRoutes(app: FastifyInstance, deps: Callbac
       },
       async (request, reply) => {
         const bodyText = typeof request.body === 'string' ? request.body : '';
-        const decision = decideCallback({ query: request.query, bodyText }, deps.settings, (deps.now ?? Date.now)(), deps.random);
+        // A callback naming no app of ours is checked against the first app's SdkAppid, which it
+        // does not name either: it is authenticated, then ignored as not ours, as with one app.
+        const target = deps.apps.find((a) => String(a.sdkAppId) === request.query['SdkAppid']) ?? deps.apps[0];
+        const settings = { ...deps.settings, sdkAppId: target.sdkAppId };
+        const decision = decideCallback({ query: request.query, bodyText }, settings, (deps.now ?? Date.now)(), deps.random);
         const log = deps.logger;
         switch (decision.kind) {
           case 'unauthorized':
@@ -111,10 +125,13 @@ export async function registerCallbackRoutes(app: FastifyInstance, deps: Callbac
               );
               return reply.code(401).send(CALLBACK_REPLAYED);
             }
-            log.info({ groupId, groupName, robots: robots.length }, 'new live room announced; enqueueing its robots after the answer');
+            log.info(
+              { app: target.name, groupId, groupName, robots: robots.length },
+              'new live room announced; enqueueing its robots after the answer',
+            );
             void reply.send(CALLBACK_OK);
             // Started after the answer is written; the seeder logs every failure with the group id.
-            void deps.seeder.seed({ groupId, robots });
+            void target.seeder.seed({ groupId, robots });
             return reply;
           }
         }

@@ -16,6 +16,7 @@ const LOGGED_QUERY_PARAMS: ReadonlySet<string> = new Set([
   'code',
   'offset',
   'limit',
+  'app',
 ]);
 
 const REDACTED = '[redacted]';

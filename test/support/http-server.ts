@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { QueueRuntime } from '../../src/app/queue-runtime.js';
+import type { FleetQueues, QueueRuntime } from '../../src/app/queue-runtime.js';
 import { startService } from '../../src/app/service.js';
 import type { WorkerProcess } from '../../src/app/worker-process.js';
 import type { SeedRules } from '../../src/callbacks/seed-rules.js';
@@ -39,7 +39,10 @@ export interface TestServerOptions {
 /** A server on a unique key prefix, its queues, metrics and log lines; `close()` removes its keys. */
 export interface TestServer {
   readonly app: FastifyInstance;
+  /** The first app's queues: the only app's without APPS_FILE. */
   readonly q: QueueRuntime;
+  /** Every app's queues. */
+  readonly fleet: FleetQueues;
   readonly metrics: SeederMetrics;
   readonly prefix: string;
   /** `http://127.0.0.1:<port>` when listening. */
@@ -82,6 +85,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   return {
     app: service.app,
     q: service.queue,
+    fleet: service.fleet,
     metrics: service.metrics,
     prefix,
     url: address === null ? '' : `http://127.0.0.1:${address.port}`,

@@ -1,16 +1,17 @@
 import { SeederError } from '../../errors/seeder-error.js';
-import { openQueueRuntime } from '../../app/queue-runtime.js';
-import type { DeadLetterEntry } from '../../dead-letter/dead-letter-entry.js';
+import { fleetDeadLetters, type AppDeadLetter } from '../../app/fleet-dead-letters.js';
+import { openFleetQueues } from '../../app/queue-runtime.js';
+import { reportsApps } from '../../config/app-config.js';
 import { errorCodeFlag, parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import { DLQ_USAGE } from '../command-help.js';
 
-/** `dlq list|replay|purge`: inspect and act on dead letters, optionally of one error code. */
+/** `dlq list|replay|purge`: inspect and act on dead letters, of every app or of --app's, optionally of one error code. */
 export async function dlqCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     args,
-    { ...COMMON_FLAGS, code: { type: 'string' }, json: { type: 'boolean', default: false } },
+    { ...COMMON_FLAGS, code: { type: 'string' }, app: { type: 'string' }, json: { type: 'boolean', default: false } },
     DLQ_USAGE,
   );
   const [action, ...extra] = positionals;
@@ -22,14 +23,15 @@ export async function dlqCommand(args: readonly string[]): Promise<number> {
   if (extra.length > 0) throw new SeederError('USAGE', `unexpected argument ${JSON.stringify(extra[0])}`, { hint: `usage: ${DLQ_USAGE}` });
   const filter = errorCodeFlag(values.code);
   const ctx = createCliContext(values, { tencent: false });
-  const q = await openQueueRuntime(ctx.config, ctx.logger, 'producer');
+  const fleet = await openFleetQueues(ctx.config, ctx.logger, 'producer');
   try {
+    const deadLetters = fleetDeadLetters(fleet, values.app);
     if (action === 'list') {
-      const entries = await q.deadLetters.list(filter);
-      ctx.out.write(values.json ? `${JSON.stringify(entries)}\n` : describeEntries(entries));
+      const entries = await deadLetters.list(filter);
+      ctx.out.write(values.json ? `${JSON.stringify(entries)}\n` : describeEntries(entries, reportsApps(ctx.config)));
       return EXIT.ok;
     }
-    const n = action === 'replay' ? await q.deadLetters.replay(filter) : await q.deadLetters.purge(filter);
+    const n = action === 'replay' ? await deadLetters.replay(filter) : await deadLetters.purge(filter);
     ctx.out.write(
       values.json
         ? `${JSON.stringify({ [action === 'replay' ? 'replayed' : 'purged']: n })}\n`
@@ -37,15 +39,16 @@ export async function dlqCommand(args: readonly string[]): Promise<number> {
     );
     return EXIT.ok;
   } finally {
-    await q.close();
+    await fleet.close();
   }
 }
 
-function describeEntries(entries: readonly DeadLetterEntry[]): string {
+/** One line per entry; with APPS_FILE each names its app. */
+function describeEntries(entries: readonly AppDeadLetter[], named: boolean): string {
   if (entries.length === 0) return 'no dead letters\n';
   const rows = entries.map(
     (e) =>
-      `${e.failedAt}  ${String(e.errorCode ?? '-').padEnd(6)} ${e.groupId}  robots=${e.robots.length} attempts=${e.attempts}  ${e.errorInfo}`,
+      `${e.failedAt}  ${named ? `${e.app}  ` : ''}${String(e.errorCode ?? '-').padEnd(6)} ${e.groupId}  robots=${e.robots.length} attempts=${e.attempts}  ${e.errorInfo}`,
   );
   return `${rows.join('\n')}\n${entries.length} dead letters\n`;
 }

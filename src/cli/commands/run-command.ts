@@ -46,14 +46,14 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     const worker = await startWorkerProcess(queues, {
       campaignRuns: false,
       observers: () => [silence.observe, (outcome, sentAt) => stats.record(outcome, sentAt)],
-      events: {
+      events: () => ({
         onCompleted: () => (seeded += 1),
         onRetry: () => (retried += 1),
         onDeadLettered: (e) => {
           const key = String(e.errorCode ?? 'none');
           deadLettered.set(key, (deadLettered.get(key) ?? 0) + 1);
         },
-      },
+      }),
     });
     const runtimes = worker.runtimes;
     const stop = new AbortController();
