@@ -136,15 +136,20 @@ async function buildExposedMetrics(): Promise<Exposed> {
     lateness: { '1': 1, '2': 1, '5': 0, '10': 0 },
   };
   const metrics = createSeederMetrics({
-    rate: () => Promise.resolve({ ratePerSecond: 200, ceilingPerSecond: 200, ceilingSource: 'workers' }),
-    limiter: () => stats,
-    queueStatus: () => Promise.resolve({ waiting: 1, active: 1, delayed: 1, completed: 1, deadLetter: 1 }),
-    breakerState: () => Promise.resolve('closed'),
-    accountPaused: () => Promise.resolve(false),
+    apps: [
+      {
+        app: 'default',
+        rate: () => Promise.resolve({ ratePerSecond: 200, ceilingPerSecond: 200, ceilingSource: 'workers' }),
+        limiter: () => stats,
+        queueStatus: () => Promise.resolve({ waiting: 1, active: 1, delayed: 1, completed: 1, deadLetter: 1 }),
+        breakerState: () => Promise.resolve('closed'),
+        accountPaused: () => Promise.resolve(false),
+      },
+    ],
   });
   // Series with labels appear once they have a value: one call of each kind.
-  for (const k of OUTCOME_KINDS) metrics.recordCall(outcome(k, k === 'success' ? 0 : 60007, 200));
-  metrics.recordRetry();
+  for (const k of OUTCOME_KINDS) metrics.recordCall('default', outcome(k, k === 'success' ? 0 : 60007, 200));
+  metrics.recordRetry('default');
   const samples = parsePrometheusText(await metrics.registry.metrics());
   const types = new Map<string, string>();
   for (const m of await metrics.registry.getMetricsAsJSON()) types.set(m.name, String(m.type));
@@ -153,10 +158,9 @@ async function buildExposedMetrics(): Promise<Exposed> {
 
 /**
  * Labels a query may name that the registry does not: those Prometheus adds to every scraped
- * series (job, instance, and the Kubernetes discovery's namespace and pod), and `app`, which the
- * multi-app work adds to robot-seeder's metrics (the queries work with and without it).
+ * series (job, instance, and the Kubernetes discovery's namespace and pod).
  */
-const TARGET_LABELS = new Set(['app', 'job', 'instance', 'namespace', 'pod']);
+const TARGET_LABELS = new Set(['job', 'instance', 'namespace', 'pod']);
 /** Labels whose values are open-ended (Tencent's ErrorCode): any value may be matched. */
 const OPEN_LABELS = new Set(['code']);
 
