@@ -9,7 +9,7 @@
  *   npm run bench:fleet -- [--workers 1,2,6,16] [--impl seeder,baseline] [--rooms 6000]
  *                          [--latency 20-60] [--api-rate 200] [--rate 200] [--concurrency 50]
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,8 @@ import { SEED_QUEUE_NAME } from '../src/queue/queue-names.js';
 import { signUserSig } from '../src/tencent/user-sig.js';
 import { runCli } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix, waitFor } from '../test/support/test-env.js';
-import { commonEnv, round, startMockProcess, startWorker, stopAll } from './support/fleet-env.js';
+import { capUse } from './support/api-figures.js';
+import { commonEnv, round, startMockProcess, startWorker, stopAll, writeRoomsFile } from './support/fleet-env.js';
 import { processUsage, type ProcessUsage } from './support/process-usage.js';
 
 const { values } = parseArgs({
@@ -102,10 +103,7 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   // The baseline's Bottleneck keeps its own keys, named after its id (`<prefix>-baseline-limiter`).
   await deleteKeys(`b_${prefix}`);
 
-  // Full seconds only: the first (workers starting) and the last (queue running dry) are partial.
-  // Calls the API took: refused ones are not "used".
-  const full = stats.perSecond.slice(1, -1).map((s) => s.calls - s.refused);
-  const mean = full.reduce((a, b) => a + b, 0) / Math.max(1, full.length);
+  const cap = capUse(stats.perSecond, Number(values['api-rate']));
   const cpuMs = usage.reduce((a, u) => a + u.cpuMs, 0);
   const rss = usage.map((u) => u.peakRssMb);
   return {
@@ -113,9 +111,9 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
     workers,
     rooms,
     calls: stats.calls,
-    fullSeconds: full.length,
-    meanCallsPerSecond: round(mean, 1),
-    capUsedPercent: round((mean * 100) / Number(values['api-rate']), 1),
+    fullSeconds: cap.fullSeconds,
+    meanCallsPerSecond: round(cap.meanCallsPerSecond, 1),
+    capUsedPercent: round(cap.percent, 1),
     busiestSlidingSecond: stats.busiestSlidingSecond,
     busiestSecond: stats.busiestSecond,
     refusedForRate: stats.refusedForRate,
@@ -129,11 +127,10 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
 
 const dir = await mkdtemp(join(tmpdir(), 'rs-bench-fleet-'));
 const file = join(dir, 'rooms.jsonl');
-await writeFile(
+await writeRoomsFile(
   file,
-  Array.from({ length: rooms }, (_, i) => `${JSON.stringify({ groupId: `fleet-${i}`, robots: ['robot_1', 'robot_2', 'robot_3'] })}\n`).join(
-    '',
-  ),
+  Array.from({ length: rooms }, (_, i) => `fleet-${i}`),
+  ['robot_1', 'robot_2', 'robot_3'],
 );
 const reports: RunReport[] = [];
 for (const workers of values.workers.split(',').map(Number)) {

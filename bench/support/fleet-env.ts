@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import type { MockStats } from '../../src/mock-api/mock-tencent-api.js';
 import { BIN } from '../../test/support/cli-process.js';
@@ -14,15 +15,48 @@ export function startNode(args: readonly string[], env: Record<string, string>):
   });
 }
 
-/** What every process of one benchmark run shares: Redis, the key prefix, the app; BENCH_LOG_LEVEL sets their log level. */
-export function commonEnv(prefix: string): Record<string, string> {
-  return {
-    REDIS_URL: TEST_REDIS_URL,
-    KEY_PREFIX: prefix,
-    TIM_SDKAPPID: String(TEST_SDKAPPID),
-    TIM_SECRET_KEY: TEST_SECRET_KEY,
-    LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
-  };
+/** One app of a multi-app run: its entry in APPS_FILE, and the secret key its workers and the mock share. */
+export interface BenchApp {
+  readonly name: string;
+  readonly sdkAppId: number;
+  readonly secretKey: string;
+  readonly ratePerSecond: number;
+}
+
+/**
+ * What every process of one benchmark run shares: Redis, the key prefix, the apps; BENCH_LOG_LEVEL
+ * sets their log level. Without `apps`, the one app of the TIM_* variables; with them, APPS_FILE
+ * and each app's key in the variable its entry names (TIM_* must then be unset: loadConfig refuses both).
+ */
+export function commonEnv(prefix: string, apps?: { readonly file: string; readonly apps: readonly BenchApp[] }): Record<string, string> {
+  const shared = { REDIS_URL: TEST_REDIS_URL, KEY_PREFIX: prefix, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn' };
+  if (apps === undefined) return { ...shared, TIM_SDKAPPID: String(TEST_SDKAPPID), TIM_SECRET_KEY: TEST_SECRET_KEY };
+  return { ...shared, APPS_FILE: apps.file, ...Object.fromEntries(apps.apps.map((a) => [secretKeyEnv(a), a.secretKey])) };
+}
+
+/** The variable holding an app's key: app names may hold `-`, variable names may not. */
+function secretKeyEnv(app: BenchApp): string {
+  return `BENCH_KEY_${app.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * Writes an APPS_FILE for these apps. The mock reads one before its URL is known (it ignores
+ * `baseUrl`); the workers need one with `baseUrl`, the mock's URL, so a run writes two.
+ */
+export async function writeAppsFile(path: string, apps: readonly BenchApp[], baseUrl?: string): Promise<void> {
+  const entries = apps.map((a) => ({
+    name: a.name,
+    sdkAppId: a.sdkAppId,
+    secretKeyEnv: secretKeyEnv(a),
+    ratePerSecond: a.ratePerSecond,
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+  }));
+  await writeFile(path, JSON.stringify({ apps: entries }));
+}
+
+/** A JSON Lines job file: one room per name, the same robots in each. */
+export async function writeRoomsFile(path: string, groupIds: readonly string[], robots: readonly string[]): Promise<void> {
+  await writeFile(path, groupIds.map((groupId) => `${JSON.stringify({ groupId, robots })}\n`).join(''));
 }
 
 /**
@@ -37,13 +71,17 @@ export function startWorker(impl: 'seeder' | 'baseline', env: Record<string, str
 export interface MockProcess {
   readonly url: string;
   stats(): Promise<MockStats>;
+  /** The robots the room holds at the mock; `sdkAppId` may be left out when the mock serves one app. */
+  robotsIn(groupId: string, sdkAppId?: number): Promise<string[]>;
   close(): Promise<void>;
 }
 
 /**
  * The mock API in a process of its own, scheduled ahead of the workers (nice -10 when allowed):
  * Tencent runs on machines of its own, and the mock's clock of arrivals must not be held up by
- * the workers it measures, which share this machine's two cores with it.
+ * the workers it measures, which share this machine's two cores with it. With APPS_FILE in `env`
+ * it serves each app of the file at the file's `ratePerSecond` (`ratePerSecond` here is the rate
+ * of an entry that gives none).
  */
 export async function startMockProcess(env: Record<string, string>, o: { ratePerSecond: number; latency: string }): Promise<MockProcess> {
   const child = startNode([BIN, 'mock-api', '--port', '0', '--rate', String(o.ratePerSecond), '--latency-ms', o.latency], env);
@@ -60,6 +98,12 @@ export async function startMockProcess(env: Record<string, string>, o: { ratePer
   return {
     url,
     stats: async () => (await (await fetch(`${url}/_mock/stats`)).json()) as MockStats,
+    async robotsIn(groupId, sdkAppId) {
+      const query = sdkAppId === undefined ? '' : `?sdkappid=${sdkAppId}`;
+      const res = await fetch(`${url}/_mock/rooms/${encodeURIComponent(groupId)}${query}`);
+      if (!res.ok) throw new Error(`mock-api: GET /_mock/rooms/${groupId}${query}: HTTP ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { robots: string[] }).robots;
+    },
     async close() {
       child.kill('SIGTERM');
       await once(child, 'exit');

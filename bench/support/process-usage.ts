@@ -19,3 +19,8 @@ export function processUsage(pid: number): ProcessUsage {
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return { cpuMs: (ticks * 1000) / TICKS_PER_SECOND, peakRssMb: Number(hwm?.[1] ?? 0) / 1024 };
 }
+
+/** `/proc/loadavg`'s 1, 5 and 15-minute load averages, as printed there: the figures of a run on a shared machine come with it. */
+export function machineLoad(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
