@@ -22,7 +22,7 @@ export interface AccountPauseOptions {
 
 /** What an operator does about a pause: in the log, in `status` and in `run`'s error. */
 export const ACCOUNT_PAUSE_HINT =
-  'fix TIM_SECRET_KEY, TIM_ADMIN, TIM_SDKAPPID or TIM_REGION (or the app in the Chat console: package, IP allowlist) and restart the workers with it, or run `robot-seeder resume` once it is fixed';
+  "fix TIM_SECRET_KEY, TIM_ADMIN, TIM_SDKAPPID or TIM_REGION (with APPS_FILE: the app's entry or its secret key variable), or the app in the Chat console (package, IP allowlist), and restart the workers with it, or run `robot-seeder resume` once it is fixed";
 
 /** The shared state is read at most this often: calls see a pause within it, at one GET per process. */
 const STATE_MAX_AGE_MS = 200;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openFleetQueues } from '../../app/queue-runtime.js';
+import { openFleetQueues, selectQueues } from '../../app/queue-runtime.js';
 import { startWorkerProcess } from '../../app/worker-process.js';
 import { ApiSilence } from '../../breaker/api-silence.js';
 import { ACCOUNT_PAUSE_HINT, describeAccountProblem, type AccountProblem } from '../../breaker/account-pause.js';
@@ -39,7 +39,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     const deadLettered = new Map<string, number>();
     const silence = new ApiSilence();
     const stats = new CallStats();
-    const queues = fleet.apps.filter((q) => served.includes(q.app));
+    const queues = selectQueues(fleet, options.app);
     const status = async (): Promise<QueueStatus> => sumQueueStatus(await Promise.all(queues.map((q) => q.status())));
     // The same worker as `worker` runs (campaign jobs it happens to work count in their runs'
     // reports; an ended campaign's adds are skipped), without firing campaign runs.
