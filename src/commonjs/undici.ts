@@ -15,10 +15,10 @@ const require = createRequire(import.meta.url);
 export const Pool = require('undici/lib/dispatcher/pool.js') as typeof Undici.Pool;
 
 const api = require('undici/lib/api/index.js') as {
-  request: (this: Undici.Pool, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+  request: (this: Pick<Undici.Pool, 'dispatch'>, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
 };
 
-/** `pool.request(options)`, without the index. */
-export function request(pool: Undici.Pool, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {
-  return api.request.call(pool, options);
+/** `dispatcher.request(options)`, without the index. */
+export function request(dispatcher: Pick<Undici.Pool, 'dispatch'>, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData> {
+  return api.request.call(dispatcher, options);
 }

@@ -28,7 +28,7 @@ export function rateLimitedApi(client: RobotsClient, o: RateLimitedApiOptions): 
         const probe = admitted === 'probe';
         const prepared = client.prepare(command, groupId, robots);
         const outcome = await o.limiter.schedule(
-          () => (probe || gate.mayStillSend() ? prepared.send() : Promise.resolve(null)),
+          (sendBy) => (probe || gate.mayStillSend() ? prepared.send(sendBy) : Promise.resolve(null)),
           LIMITER_PRIORITY[priority],
         );
         if (outcome === null) continue;

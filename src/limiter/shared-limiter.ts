@@ -6,6 +6,7 @@ import { bottleneckOn } from './bottleneck-datastore.js';
 import { FleetSlotStore, type FleetSlotStats, type HeldSlot } from './fleet-slot-store.js';
 import { LEDGER_POLICY, ledgerPolicy } from './ledger-policy.js';
 import { SlotLedger } from './slot-ledger.js';
+import { CallNotSentError } from '../tencent/call-outcome.js';
 
 export interface SharedLimiterOptions {
   /** A connection that waits out Redis restarts (the worker role); the ledger's script is defined on it. */
@@ -43,7 +44,11 @@ export const DEFAULT_PRIORITY = 5;
 /** One limiter per SDKAppID, shared through Redis by every worker process on every machine. */
 export interface SharedLimiter {
   /** Sends at one of the fleet's slots (never early, never more than the tolerance late); or holds back. */
-  schedule<T>(send: () => Promise<T>, priority?: number): Promise<T | HeldBack>;
+  /**
+   * `send` gets the instant (`performance.now()`) its request must be written by; throwing
+   * CallNotSentError (not written) books the call again, one priority step ahead.
+   */
+  schedule<T>(send: (sendBy: number) => Promise<T>, priority?: number): Promise<T | HeldBack>;
   /** Tencent refused a call for rate: the whole fleet slows down, then climbs back. */
   refused(): void;
   stats(): LimiterStats;
@@ -61,6 +66,9 @@ interface Ticket {
   released: boolean;
   release(reason: string): void;
 }
+
+/** How late after its slot's earliest instant a request may be written: the spacing's whole slack, less the write itself. */
+const WIRE_SLACK_MS = LEDGER_POLICY.toleranceMs + LEDGER_POLICY.dispatchMarginMs - 0.5;
 
 const LATE = Symbol('late');
 const SKIPPED = Symbol('skipped');
@@ -82,7 +90,7 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
   let sent = 0;
   let lastRefusalReport = Number.NEGATIVE_INFINITY;
 
-  async function runAtSlot<T>(ticket: Ticket, send: () => Promise<T>): Promise<Ran<T>> {
+  async function runAtSlot<T>(ticket: Ticket, send: (sendBy: number) => Promise<T>): Promise<Ran<T>> {
     waiting.delete(ticket);
     const slot = ticket.slot;
     if (ticket.released || slot === null) return SKIPPED;
@@ -97,9 +105,18 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
       store.countStale();
       return LATE;
     }
-    sent += 1;
-    lateness[late <= 1 ? '1' : late <= 2 ? '2' : late <= 5 ? '5' : '10'] += 1;
-    return { value: await send() };
+    try {
+      // The request itself must be on the wire within the spacing's slack (tolerance and dispatch
+      // margin): a connection still opening, or a busy loop, must not make it leave beside the next.
+      const value = await send(slot.earliest + WIRE_SLACK_MS);
+      sent += 1;
+      lateness[late <= 1 ? '1' : late <= 2 ? '2' : late <= 5 ? '5' : '10'] += 1;
+      return { value };
+    } catch (err) {
+      if (!(err instanceof CallNotSentError)) throw err;
+      store.countStale();
+      return LATE;
+    }
   }
 
   const releaseAll = (reason: string): void => {
@@ -123,7 +140,7 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
 
   return {
     ledger,
-    schedule<T>(send: () => Promise<T>, priority = DEFAULT_PRIORITY): Promise<T | HeldBack> {
+    schedule<T>(send: (sendBy: number) => Promise<T>, priority = DEFAULT_PRIORITY): Promise<T | HeldBack> {
       return new Promise<T | HeldBack>((resolve, reject) => {
         const attempt = (p: number): void => {
           if (o.signal.aborted) return resolve({ heldBack: 'shutting down before the call was sent' });

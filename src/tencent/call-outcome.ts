@@ -40,7 +40,17 @@ export interface RobotsApi {
 
 /** A request made ready (signed, serialised): sending it does nothing else first. */
 export interface PreparedCall {
-  send(): Promise<CallOutcome>;
+  /**
+   * Sends the request. `sendBy` (a `performance.now()` instant): if no connection can write it by
+   * then (a connection still opening, a busy event loop), it is not written at all and this throws
+   * CallNotSentError, so that a call never reaches the API later than its slot allows.
+   */
+  send(sendBy?: number): Promise<CallOutcome>;
+}
+
+/** The request was not written: its `sendBy` had passed when a connection was ready for it. Nothing reached the API. */
+export class CallNotSentError extends Error {
+  override readonly name = 'CallNotSentError';
 }
 
 /**

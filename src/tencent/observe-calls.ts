@@ -12,9 +12,9 @@ export function observeCalls(client: RobotsClient, observers: readonly CallObser
     prepare(command, groupId, robots) {
       const call = client.prepare(command, groupId, robots);
       return {
-        async send() {
+        async send(sendBy) {
           const sentAt = Date.now();
-          const outcome = await call.send();
+          const outcome = await call.send(sendBy);
           for (const observe of observers) observe(outcome, sentAt);
           return outcome;
         },

@@ -5,7 +5,8 @@ import { Pool, request } from '../commonjs/undici.js';
 import { SeederError } from '../errors/seeder-error.js';
 import type { Logger } from '../log/logger.js';
 import type { RobotCommand } from '../domain/robot-command.js';
-import type { CallOutcome, PreparedCall, RobotsClient } from './call-outcome.js';
+import { CallNotSentError, type CallOutcome, type PreparedCall, type RobotsClient } from './call-outcome.js';
+import { sendingBy } from './send-by.js';
 import { classifyAnswer, classifyNetworkError, type ClassifiedOutcome } from './classify-outcome.js';
 import type { UserSigSource } from './user-sig-source.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../domain/limits.js';
@@ -80,12 +81,14 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
     };
   }
 
-  async function exchange(call: Dispatcher.RequestOptions): Promise<ClassifiedOutcome> {
+  async function exchange(call: Dispatcher.RequestOptions, sendBy: number | undefined): Promise<ClassifiedOutcome> {
     try {
-      const { statusCode, body } = await request(pool, call);
+      const { statusCode, body } = await request(sendBy === undefined ? pool : sendingBy(pool, sendBy), call);
       // Read the whole body even for errors: an unread body holds its connection.
       return classifyAnswer(statusCode, await body.text());
     } catch (err) {
+      // Not sent at all: the limiter books the call again; it is not a failure of the API.
+      if (err instanceof CallNotSentError) throw err;
       return classifyNetworkError(err);
     }
   }
@@ -95,9 +98,9 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
       const sig = userSig.current();
       const options = requestOptions(command, groupId, robots, sig);
       return {
-        async send(): Promise<CallOutcome> {
+        async send(sendBy?: number): Promise<CallOutcome> {
           const startedMs = performance.now();
-          const classified = options === null ? UNKNOWN_COMMAND : await exchange(options);
+          const classified = options === null ? UNKNOWN_COMMAND : await exchange(options, sendBy);
           const outcome: CallOutcome = {
             ...classified,
             // Tencent's ErrorInfo is free text from outside: make sure it cannot carry our UserSig on.

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LEDGER_POLICY } from '../../src/limiter/ledger-policy.js';
 import { createSharedLimiter, type HeldBack, type SharedLimiter, type SharedLimiterOptions } from '../../src/limiter/shared-limiter.js';
 import { createLogger } from '../../src/log/logger.js';
+import { CallNotSentError } from '../../src/tencent/call-outcome.js';
 import { captureLog } from '../support/capture-log.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix, waitFor } from '../support/test-env.js';
@@ -226,6 +227,23 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     const urgent = l.schedule(send('urgent'), 1);
     await Promise.all([...normal, urgent]);
     expect(order.indexOf('urgent')).toBeLessThan(15);
+  });
+
+  it("books a call again when its request could not be written by the slot's deadline, and sends it at a later slot", async () => {
+    const l = limiter(newPrefix(), 50);
+    const deadlines: number[] = [];
+    let tries = 0;
+    const result = await l.schedule((sendBy) => {
+      deadlines.push(sendBy);
+      tries += 1;
+      // The first time the connection was not ready in time (as a new connection opening would).
+      return tries === 1 ? Promise.reject(new CallNotSentError('not sent')) : Promise.resolve('sent');
+    });
+    expect(result).toBe('sent');
+    expect(tries).toBe(2);
+    // Each try had its own slot's deadline, the second a later one; the first counts as a stale slot, not a send.
+    expect(deadlines[1]).toBeGreaterThan(deadlines[0] ?? Infinity);
+    expect(l.stats()).toMatchObject({ sent: 1, stale: 1 });
   });
 
   it('releases the calls waiting for a slot at shutdown', async () => {
