@@ -6,7 +6,8 @@ import type { AppConfig, HttpConfig, SeederConfig } from '../config/seeder-confi
 import { SeederError } from '../errors/seeder-error.js';
 import { buildHttpServer, type CallbackOptions } from '../http/build-http-server.js';
 import type { Logger } from '../log/logger.js';
-import { createSeederMetrics, type SeederMetrics } from '../metrics/seeder-metrics.js';
+import type { SeederMetrics } from '../metrics/seeder-metrics.js';
+import { fleetMetrics, recordingInto } from './fleet-metrics.js';
 import { appControls, type AppControls } from './fleet-controls.js';
 import { fleetDeadLetters } from './fleet-dead-letters.js';
 import { openFleetQueues, type FleetQueues, type QueueRuntime } from './queue-runtime.js';
@@ -90,17 +91,7 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
       if (found === undefined) throw new Error(`app ${a.name} is not one of the service's`);
       return found.controls;
     };
-    const metrics = createSeederMetrics({
-      apps: served.map(({ q, controls }) => ({
-        app: q.app.name,
-        rate: () => controls.rate.read(),
-        queueStatus: () => q.status(),
-        breakerState: () => controls.breaker.state(),
-        accountPaused: async () => (await controls.accountPause.read()) !== null,
-        limiter: () => workers?.runtimes.find((r) => r.app === q.app)?.limiter.stats() ?? null,
-      })),
-      onCollectError: (err) => logger.warn({ err }, 'metrics: cannot read figures from Redis'),
-    });
+    const metrics = fleetMetrics(fleet, logger, () => workers);
     ({ app, callbacksSettled } = await buildHttpServer({
       fleet,
       http,
@@ -112,10 +103,7 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
       callbacks: { ...o.callbacks, rules },
     }));
     if (o.withWorkers) {
-      workers = await openWorkerProcess(config, logger, {
-        observers: (a) => [(outcome) => metrics.recordCall(a.name, outcome)],
-        events: (a) => ({ onRetry: () => metrics.recordRetry(a.name) }),
-      });
+      workers = await openWorkerProcess(config, logger, recordingInto(metrics));
     }
     let address: AddressInfo | null = null;
     if (o.listen === false) await app.ready();

@@ -23,6 +23,7 @@ const FLAG_ENV: Readonly<Record<string, string>> = {
   concurrency: 'WORKER_CONCURRENCY',
   port: 'PORT',
   host: 'HOST',
+  'metrics-port': 'METRICS_PORT',
 };
 
 /** Config = defaults < environment < flags; a command that calls Tencent asks for the TIM_* part. */

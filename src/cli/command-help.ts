@@ -6,7 +6,7 @@ export const RUN_USAGE =
   'robot-seeder run FILE|- [--json] [--skip-invalid] [--format jsonl|csv] [--remove] [--app NAME] [--priority high|normal|low] [--concurrency N]';
 export const ENQUEUE_USAGE =
   'robot-seeder enqueue FILE|- [--json] [--skip-invalid] [--format jsonl|csv] [--remove] [--app NAME] [--priority high|normal|low]';
-export const WORKER_USAGE = 'robot-seeder worker [--concurrency N]';
+export const WORKER_USAGE = 'robot-seeder worker [--concurrency N] [--metrics-port N]';
 export const STATUS_USAGE = 'robot-seeder status [--json] [--app NAME]';
 export const DLQ_USAGE = 'robot-seeder dlq list|replay|purge [--code N|none] [--app NAME] [--json]';
 export const SERVE_USAGE = 'robot-seeder serve [--with-workers] [--port N] [--host H]';

@@ -64,6 +64,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     appsFile,
     apps,
     http: options.http === true ? readHttp(r) : null,
+    metrics: readMetricsListener(r),
   };
   if (config.workerMaxConcurrency < config.workerConcurrency) {
     r.problems.push(
@@ -210,6 +211,11 @@ function readCallbackAuth(r: EnvReader, seedsFromCallbacks: boolean): Pick<HttpC
     );
   }
   return { callbackToken, callbackAuth };
+}
+
+function readMetricsListener(r: EnvReader): SeederConfig['metrics'] {
+  if (r.raw('METRICS_PORT') === undefined) return null;
+  return { host: r.string('METRICS_HOST', '0.0.0.0'), port: r.integer('METRICS_PORT', 0, 0, 65_535) };
 }
 
 function list(v: string | undefined): string[] {

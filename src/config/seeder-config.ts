@@ -62,6 +62,8 @@ export interface SeederConfig {
   readonly tencent: TencentConfig | null;
   /** Present only for `serve`. */
   readonly http: HttpConfig | null;
+  /** `METRICS_PORT` (and `METRICS_HOST`, default 0.0.0.0): a `worker`'s own /metrics and /healthz listener; null = none. */
+  readonly metrics: { readonly host: string; readonly port: number } | null;
 }
 
 /**

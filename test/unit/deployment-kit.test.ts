@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fastify } from 'fastify';
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { startMetricsServer } from '../../src/http/metrics-server.js';
 import { parseAllDocuments } from 'yaml';
 import { RETRY_DELAYS_MS } from '../../src/callbacks/callback-seeder.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -9,6 +11,7 @@ import { READY_TIMEOUT_MS, registerHealthRoutes } from '../../src/http/health-ro
 import type { LimiterStats } from '../../src/limiter/shared-limiter.js';
 import type { LedgerHealing } from '../../src/limiter/slot-ledger.js';
 import { createSeederMetrics } from '../../src/metrics/seeder-metrics.js';
+import { createLogger } from '../../src/log/logger.js';
 import type { RedisClient } from '../../src/redis/redis-client.js';
 import { SERVICE_COMMAND_TIMEOUT_MS } from '../../src/redis/redis-connection.js';
 import type { OutcomeKind } from '../../src/tencent/call-outcome.js';
@@ -504,9 +507,22 @@ describe('the Kubernetes manifests', () => {
     await app.close();
     // /readyz waits up to READY_TIMEOUT_MS for Redis: the probe must wait longer.
     expect(num(at(probes[0], 'timeoutSeconds'), 'readiness timeout') * 1000).toBeGreaterThan(READY_TIMEOUT_MS);
-    // `worker` listens on nothing and no command checks a running worker: no probe, no port.
+    // `worker` listens on METRICS_PORT: a liveness probe on its /healthz, no readiness (it takes no traffic).
     const w = container(workerDeployment);
-    expect([w['ports'], w['livenessProbe'], w['readinessProbe'], w['startupProbe']]).toEqual([undefined, undefined, undefined, undefined]);
+    const metricsPort = (w['ports'] as Record<string, unknown>[]).find((p) => p['name'] === 'metrics');
+    const env = w['env'] as { name: string; value?: string }[];
+    expect(String(metricsPort?.['containerPort'])).toBe(env.find((e) => e.name === 'METRICS_PORT')?.value);
+    expect([at(w, 'livenessProbe', 'httpGet', 'path'), at(w, 'livenessProbe', 'httpGet', 'port'), w['readinessProbe']]).toEqual([
+      '/healthz',
+      'metrics',
+      undefined,
+    ]);
+    const server = await startMetricsServer({ host: '127.0.0.1', port: 0, registry: new Registry(), logger: createLogger('silent') });
+    try {
+      expect((await fetch(`http://127.0.0.1:${server.address.port}/healthz`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 
   it('give each pod more time than its drain takes, by the code', () => {

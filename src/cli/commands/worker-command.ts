@@ -1,4 +1,4 @@
-import { openWorkerProcess } from '../../app/worker-process.js';
+import { openWorkerService } from '../../app/worker-service.js';
 import { integerFlag, parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -7,10 +7,15 @@ import { WORKER_USAGE } from '../command-help.js';
 
 /** `worker`: works the seed queue and fires campaign runs until SIGTERM/SIGINT; the first drains, a second forces. */
 export async function workerCommand(args: readonly string[]): Promise<number> {
-  const { values } = parseCommandArgs(args, { ...COMMON_FLAGS, concurrency: { type: 'string' } }, WORKER_USAGE);
+  const { values } = parseCommandArgs(
+    args,
+    { ...COMMON_FLAGS, concurrency: { type: 'string' }, 'metrics-port': { type: 'string' } },
+    WORKER_USAGE,
+  );
   integerFlag('concurrency', values.concurrency, 1, 10_000);
   const ctx = createCliContext(values, { tencent: true });
-  const w = await openWorkerProcess(ctx.config, ctx.logger);
+  const w = await openWorkerService(ctx.config, ctx.logger);
+  if (w.metricsAddress !== null) ctx.logger.info({ address: w.metricsAddress }, 'metrics listening: GET /metrics, GET /healthz');
   for (const r of w.runtimes) {
     ctx.logger.info(
       { app: r.app.name, concurrency: ctx.config.workerConcurrency, ratePerSecond: r.app.rateLimitPerSecond },
