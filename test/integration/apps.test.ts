@@ -176,4 +176,21 @@ describe('work names its app', () => {
     fleet = await openFleetQueues(loadConfig(env, { tencent: false }), createLogger('silent'), 'producer');
     expect((await fleet.status()).waiting).toBe(0);
   });
+
+  it('a campaign belongs to its app: added with --app, listed under it, its runs seeded through that app alone', async () => {
+    const env = await twoApps();
+    const file = join(dir, 'campaign.jsonl');
+    writeFileSync(file, ['{"groupId":"c1","robots":["b"]}', '{"groupId":"c2","robots":["b"]}'].join('\n'));
+    const added = await runCli(['campaign', 'add', 'nightly', '--file', file, '--every', '6h', '--app', 'beta'], env);
+    expect(added.code, added.stderr).toBe(0);
+    expect((await runCli(['campaign', 'list', '--app', 'beta', '--json'], env)).stdout).toContain('nightly');
+    expect((await runCli(['campaign', 'list', '--app', 'alpha', '--json'], env)).stdout).not.toContain('nightly');
+    const unnamed = await runCli(['campaign', 'list'], env);
+    expect([unnamed.code, unnamed.stderr.includes('several apps are configured (alpha, beta)')]).toEqual([2, true]);
+    // An --every campaign runs as soon as a worker sees it: in beta, never in alpha.
+    workers = await openWorkerProcess(loadConfig(env, { tencent: true }), createLogger('silent'));
+    await waitFor('the campaign run seeded in beta', () => (mock as MockTencentApi).robotsIn('c2', BETA.sdkAppId).length > 0, 30_000);
+    expect((mock as MockTencentApi).robotsIn('c1', BETA.sdkAppId)).toEqual(['b']);
+    expect((mock as MockTencentApi).stats().apps[String(ALPHA.sdkAppId)]?.calls).toBe(0);
+  });
 });
