@@ -1,7 +1,7 @@
 import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { FleetQueues, QueueRuntime } from '../app/queue-runtime.js';
 import { appRouting } from '../app/app-router.js';
-import type { StatusReport } from '../app/status-report.js';
+import type { StatusReport } from '../queue/queue-status.js';
 import { reportsApps } from '../config/app-config.js';
 import type { AppConfig, HttpConfig } from '../config/seeder-config.js';
 import type { Logger } from '../log/logger.js';
