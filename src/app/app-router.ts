@@ -1,5 +1,24 @@
 import type { BulkJob, JobSink, SinkReport } from '../queue/write-jobs.js';
-import type { QueueRuntime } from './queue-runtime.js';
+import type { FleetQueues, QueueRuntime } from './queue-runtime.js';
+
+/** Where input whose items may name their app goes, and what an item's `app` may and must be. */
+export interface AppRouting {
+  readonly jobs: JobSink;
+  /** The names an item's `app` may give: the apps configured. */
+  readonly apps: readonly string[];
+  /** Whether every item must name its app: several apps, and no default. */
+  readonly appRequired: boolean;
+}
+
+/**
+ * The routing of `enqueue`, the HTTP API and the producer library: items that name no app go to
+ * app `defaultApp` (`--app`; an unknown name is refused now, before any input is read), or to the
+ * one app configured; with several apps and no default, each item names its own.
+ */
+export function appRouting(fleet: FleetQueues, defaultApp: string | undefined): AppRouting {
+  const fallback = defaultApp !== undefined || fleet.apps.length === 1 ? fleet.app(defaultApp) : null;
+  return { jobs: routeJobsByApp(fleet.apps, fallback), apps: fleet.config.apps.map((a) => a.name), appRequired: fallback === null };
+}
 
 /**
  * Where the jobs of an input naming several apps go: each to its app's queue (the `app` its line

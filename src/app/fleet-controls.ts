@@ -9,7 +9,8 @@ import type { Logger } from '../log/logger.js';
 import type { RedisClient } from '../redis/redis-client.js';
 import { connectRedis, createRedis } from '../redis/redis-connection.js';
 import { openFleetQueues, selectQueues, type QueueRuntime } from './queue-runtime.js';
-import { readStatusReport, type StatusReport } from './status-report.js';
+import type { StatusReport } from '../queue/queue-status.js';
+import { readStatusReport } from './status-report.js';
 
 /**
  * The account pause as an operator's process sees it (`status`, `resume`, the service): read or

@@ -8,7 +8,8 @@ import { openSeedQueue, type SeedQueue } from '../queue/seed-queue.js';
 import { DeadLetterStore } from '../dead-letter/dead-letter-store.js';
 import { supersedingSink } from '../dead-letter/superseding-sink.js';
 import type { JobSink } from '../queue/write-jobs.js';
-import { readQueueStatus, sumQueueStatus, type FleetQueueStatus, type QueueStatus } from '../queue/queue-status.js';
+import { sumQueueStatus, type FleetQueueStatus, type QueueStatus } from '../queue/queue-status.js';
+import { readQueueStatus } from '../queue/read-queue-status.js';
 
 /** One app's queues as every command sees them: its seed queue and its dead letters. */
 export interface QueueRuntime {

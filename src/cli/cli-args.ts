@@ -2,9 +2,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SeederError } from '../errors/seeder-error.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+/** Spelt out because the build emits declarations, and @types/node does not export the name of parseArgs's result. */
+type ParsedCommandArgs<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>;
 
 /** util.parseArgs in strict mode, its errors turned into USAGE errors that show the command's usage. */
-export function parseCommandArgs<O extends Options>(args: readonly string[], options: O, usage: string) {
+export function parseCommandArgs<O extends Options>(args: readonly string[], options: O, usage: string): ParsedCommandArgs<O> {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (err) {

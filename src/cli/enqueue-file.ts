@@ -1,4 +1,4 @@
-import { routeJobsByApp } from '../app/app-router.js';
+import { appRouting } from '../app/app-router.js';
 import type { FleetQueues } from '../app/queue-runtime.js';
 import type { Priority } from '../domain/priority.js';
 import type { RobotCommand } from '../domain/robot-command.js';
@@ -32,20 +32,20 @@ const MB = 1024 * 1024;
 export async function enqueueFile(fleet: FleetQueues, o: EnqueueFileOptions): Promise<EnqueueSummary> {
   const { config } = fleet;
   // An unknown --app is refused before the file is read. With several apps and no --app, each line names its own.
-  const target = o.app !== undefined || fleet.apps.length === 1 ? fleet.app(o.app) : null;
+  const routing = appRouting(fleet, o.app);
   const reading = new ProgressBar(process.stderr, 'reading ', o.progress);
   const writing = new ProgressBar(process.stderr, 'enqueue ', o.progress);
   const stop = new AbortController();
   const removeSignals = onShutdownSignals(() => stop.abort(), fleet.logger);
   try {
-    const summary = await enqueueJobFile(routeJobsByApp(fleet.apps, target), {
+    const summary = await enqueueJobFile(routing.jobs, {
       file: o.file,
       command: o.command,
       skipInvalid: o.skipInvalid,
       format: o.format,
       maxRobotsPerLine: config.maxRobotsPerLine,
-      apps: config.apps.map((a) => a.name),
-      appRequired: target === null,
+      apps: routing.apps,
+      appRequired: routing.appRequired,
       maxRobotsPerCall: config.maxRobotsPerCall,
       jobOptions: seedJobOptions(config, o.priority),
       memoryBytes: config.enqueueMemoryMb * MB,

@@ -1,20 +1,20 @@
 import type { JobsOptions } from 'bullmq';
-import type { SeedRequest } from '../domain/seed-request.js';
-import { validateSeedRequest } from '../input/validate-seed-request.js';
+import { checkItem, itemLimits, newItemTally, type ItemTally } from '../input/valid-items.js';
+import { EnqueueStopped, type EnqueueOutcome } from '../queue/enqueue-checked.js';
+import { enqueueItems } from '../queue/enqueue-items.js';
 import { planJobs } from '../queue/plan-jobs.js';
-import { NOTHING_WRITTEN, writeJobs, type EnqueueProgress, type JobSink } from '../queue/write-jobs.js';
+import type { EnqueueProgress, JobSink } from '../queue/write-jobs.js';
 import { describeRedisFailure, isRedisFull } from '../redis/redis-failure.js';
 import { statusOf, type API_ERROR_CODES, type ApiError } from './api-error-codes.js';
 import type { RequestProblem } from './api-errors.js';
 
-/** Problems listed in one 400 answer at most; a last entry counts the rest. */
-export const MAX_LISTED_PROBLEMS = 100;
-
 export interface AcceptJobsDeps {
-  /** Where each job goes: the queue of the app its item names (routeJobsByApp). */
+  /** Where each job goes: the queue of the app its item names (appRouting). */
   readonly jobs: JobSink;
-  /** The apps an item's `app` may name; with several, every item must name one. */
+  /** The apps an item's `app` may name. */
   readonly apps: readonly string[];
+  /** Whether every item must name its app (several apps configured). */
+  readonly appRequired: boolean;
   readonly maxRobotsPerCall: number;
   readonly maxRobotsPerLine: number;
   /** With the normal lane's priority: an item's `priority` overrides it for its jobs. */
@@ -38,31 +38,34 @@ export interface StorageFailure extends ApiError<'REDIS_FULL' | 'REDIS_UNAVAILAB
 
 /**
  * Validates every item first (with the job files' rules, plus its `app` and `priority`) and
- * enqueues only when all are valid: one bad item and nothing is enqueued. `accepted` counts items; `jobIds` has one id per job,
+ * enqueues only when all are valid: one bad item and nothing is enqueued (enqueueItems, the path
+ * of job files and of the producer library too). `accepted` counts items; `jobIds` has one id per job,
  * more than one for an item with more robots than one call takes. Job ids are content hashes,
  * so an item already pending is not added twice; `added` counts the jobs that were new work,
  * `superseded` those of them that replaced a dead letter.
  */
 export async function acceptJobs(items: readonly unknown[], d: AcceptJobsDeps): Promise<AcceptJobsResult> {
-  const checked = checkItems(items, d);
-  if (!checked.ok) return { statusCode: 400, body: { errors: checked.problems } };
-  const planned = checked.requests.map((r) => planJobs('add_robots', r, d.maxRobotsPerCall));
-  let acknowledged: EnqueueProgress = NOTHING_WRITTEN;
-  let written: EnqueueProgress;
+  const jobIds: string[] = [];
+  let outcome: EnqueueOutcome<ItemTally>;
   try {
-    written = await writeJobs(d.jobs, planned, { jobOptions: d.jobOptions, onProgress: (p) => (acknowledged = p) });
+    outcome = await enqueueItems(d.jobs, items, {
+      limits: itemLimits(d.maxRobotsPerLine, d),
+      command: 'add_robots',
+      maxRobotsPerCall: d.maxRobotsPerCall,
+      jobOptions: d.jobOptions,
+      // The body is in memory already, and its jobs take about as much: a request never spools to disk.
+      memoryBytes: Number.MAX_SAFE_INTEGER,
+      onPlanned: (jobs) => {
+        for (const job of jobs) jobIds.push(job.jobId);
+      },
+    });
   } catch (err) {
-    return storageFailure(err, acknowledged, checked.requests.length);
+    if (err instanceof EnqueueStopped) return storageFailure(err.cause, err.written, items.length);
+    throw err;
   }
-  return {
-    statusCode: 202,
-    body: {
-      accepted: checked.requests.length,
-      added: written.added,
-      superseded: written.superseded,
-      jobIds: planned.flatMap((jobs) => jobs.map((j) => j.jobId)),
-    },
-  };
+  if (outcome.refused) return { statusCode: 400, body: { errors: listedProblems(outcome.tally) } };
+  const { written } = outcome;
+  return { statusCode: 202, body: { accepted: outcome.tally.valid, added: written.added, superseded: written.superseded, jobIds } };
 }
 
 /**
@@ -70,36 +73,17 @@ export async function acceptJobs(items: readonly unknown[], d: AcceptJobsDeps): 
  * answer is rebuilt with them, so the stored answer keeps a few counts, not one id per job.
  */
 export function plannedJobIds(items: readonly unknown[], d: AcceptJobsDeps): string[] {
-  const checked = checkItems(items, d);
-  return checked.ok ? checked.requests.flatMap((r) => planJobs('add_robots', r, d.maxRobotsPerCall).map((j) => j.jobId)) : [];
+  const tally = newItemTally();
+  const limits = itemLimits(d.maxRobotsPerLine, d);
+  const requests = items.flatMap((item) => checkItem(item, limits, tally) ?? []);
+  return tally.invalid > 0 ? [] : requests.flatMap((r) => planJobs('add_robots', r, d.maxRobotsPerCall).map((j) => j.jobId));
 }
 
-function checkItems(
-  items: readonly unknown[],
-  d: AcceptJobsDeps,
-): { ok: true; requests: SeedRequest[] } | { ok: false; problems: RequestProblem[] } {
-  const requests: SeedRequest[] = [];
-  const problems: RequestProblem[] = [];
-  let hidden = 0;
-  items.forEach((item, index) => {
-    const v = validateSeedRequest(item, {
-      maxRobotsPerLine: d.maxRobotsPerLine,
-      apps: d.apps,
-      appRequired: d.apps.length > 1,
-      priority: true,
-    });
-    if (v.ok) {
-      requests.push(v.request);
-      return;
-    }
-    for (const message of v.problems) {
-      if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ index, message });
-      else hidden += 1;
-    }
-  });
-  if (problems.length === 0) return { ok: true, requests };
-  if (hidden > 0) problems.push({ message: `…and ${hidden} more problems; fix the ones above and send again` });
-  return { ok: false, problems };
+/** The 400 answer's list: the problems listed, and a last entry counting the rest. */
+function listedProblems(tally: ItemTally): RequestProblem[] {
+  const problems: RequestProblem[] = [...tally.problems];
+  if (tally.unlisted > 0) problems.push({ message: `…and ${tally.unlisted} more problems; fix the ones above and send again` });
+  return problems;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { FleetQueues, QueueRuntime } from '../app/queue-runtime.js';
-import { routeJobsByApp } from '../app/app-router.js';
-import type { StatusReport } from '../app/status-report.js';
+import { appRouting } from '../app/app-router.js';
+import type { StatusReport } from '../queue/queue-status.js';
 import { reportsApps } from '../config/app-config.js';
 import type { AppConfig, HttpConfig } from '../config/seeder-config.js';
 import type { Logger } from '../log/logger.js';
@@ -125,12 +125,10 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     // The API speaks JSON only: a text body is a 415, not a string the schema then refuses.
     api.removeContentTypeParser('text/plain');
     // With one app an item may leave its app out: its jobs go to that app's queue.
-    const fallback = fleet.apps.length === 1 ? (fleet.apps[0] ?? null) : null;
     registerJobsRoutes(
       api,
       {
-        jobs: routeJobsByApp(fleet.apps, fallback),
-        apps: config.apps.map((a) => a.name),
+        ...appRouting(fleet, undefined),
         maxRobotsPerCall: config.maxRobotsPerCall,
         maxRobotsPerLine: config.maxRobotsPerLine,
         jobOptions: seedJobOptions(config, 'normal'),

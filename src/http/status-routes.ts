@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { StatusReport } from '../app/status-report.js';
+import type { StatusReport } from '../queue/queue-status.js';
 import { QUEUE_STATUS, UNAUTHORIZED } from './api-schemas.js';
 
 /** GET /v1/status: the same object as `robot-seeder status --json`. */

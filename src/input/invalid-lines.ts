@@ -2,7 +2,8 @@ import { SeederError } from '../errors/seeder-error.js';
 import type { IntakeTally, LineProblem } from './job-file-intake.js';
 import { jobFileLabel } from './job-file-source.js';
 
-const MAX_SHOWN = 50;
+/** Problems a refusal's message shows at most: enough to see the pattern, short enough to read. */
+export const MAX_PROBLEMS_SHOWN = 50;
 
 /**
  * The refusal of a job file with invalid lines: how many, then `FILE:LINE: problem` for each.
@@ -14,13 +15,13 @@ export function invalidLinesError(path: string, tally: IntakeTally, consequence:
   return new SeederError('INPUT_INVALID', message, { hint });
 }
 
-/** `FILE:LINE: problem` lines, the first MAX_SHOWN of them and a count of the invalid lines not shown. */
+/** `FILE:LINE: problem` lines, the first MAX_PROBLEMS_SHOWN of them and a count of the invalid lines not shown. */
 export function describeProblems(label: string, problems: readonly LineProblem[], invalidLines: number): string {
   const out: string[] = [];
   const shown = new Set<number>();
   outer: for (const p of problems) {
     for (const problem of p.problems) {
-      if (out.length >= MAX_SHOWN) break outer;
+      if (out.length >= MAX_PROBLEMS_SHOWN) break outer;
       out.push(`  ${label}:${p.line}: ${problem}`);
       shown.add(p.line);
     }

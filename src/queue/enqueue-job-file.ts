@@ -1,14 +1,13 @@
 import type { JobsOptions } from 'bullmq';
 import type { RobotCommand } from '../domain/robot-command.js';
-import { isSeederError, SeederError } from '../errors/seeder-error.js';
 import { bufferJobFile } from '../input/buffer-job-file.js';
 import { invalidLinesError } from '../input/invalid-lines.js';
 import type { IntakeTally, LineProblem } from '../input/job-file-intake.js';
 import { jobFileLabel } from '../input/job-file-source.js';
 import type { InputFormat } from '../input/read-job-file.js';
-import { describeRedisFailure, isRedisFull } from '../redis/redis-failure.js';
-import { planJobs } from './plan-jobs.js';
-import { NOTHING_WRITTEN, writeJobs, type EnqueueProgress, type JobSink } from './write-jobs.js';
+import { enqueueChecked, EnqueueStopped, type EnqueueOutcome } from './enqueue-checked.js';
+import { enqueueStoppedError, interruptedError } from './enqueue-stopped-error.js';
+import type { EnqueueProgress, JobSink } from './write-jobs.js';
 
 export interface EnqueueJobFileOptions {
   /** A path, or `-` for standard input. */
@@ -53,57 +52,60 @@ export interface EnqueueSummary {
   readonly jobsPerSecond: number;
 }
 
-const RUN_AGAIN = 'run the same command again: jobs already in the queue are not added twice';
+/** How to finish an enqueue that stopped: the CLI's words. */
+const RUN_AGAIN = 'run the same command again';
 
 /**
  * Reads a job file once, validating and planning every line (jobs kept in memory up to a
  * bound, then spooled to a temporary file), and only then writes the jobs to the seed queue,
- * several `addBulk` calls in flight. Without `skipInvalid` a file with any bad line is refused
- * whole before anything is written. If Redis fails half-way the error says how many lines and
- * jobs Redis acknowledged; running the same command again is safe.
+ * several `addBulk` calls in flight (enqueueChecked, the path the HTTP API and the producer
+ * library take too). Without `skipInvalid` a file with any bad line is refused whole before
+ * anything is written. If Redis fails half-way the error says how many lines and jobs Redis
+ * acknowledged; running the same command again is safe.
  */
 export async function enqueueJobFile(sink: JobSink, o: EnqueueJobFileOptions): Promise<EnqueueSummary> {
   const started = Date.now();
   const label = jobFileLabel(o.file);
-  const intake = await bufferJobFile(o.file, {
-    format: o.format,
-    maxRobotsPerLine: o.maxRobotsPerLine,
-    apps: o.apps,
-    appRequired: o.appRequired,
-    signal: o.signal,
-    plan: (request) => planJobs(o.command, request, o.maxRobotsPerCall),
-    memoryBytes: o.memoryBytes,
-    refuseInvalid: !o.skipInvalid,
-    onLine: (tally) => o.onRead?.(tally, false),
-  }).catch((err: unknown) => {
-    throw o.signal?.aborted === true ? interrupted(`interrupted while reading ${label}; nothing was enqueued`, err) : err;
-  });
-  const { tally } = intake;
-  let written: EnqueueProgress = NOTHING_WRITTEN;
+  let outcome: EnqueueOutcome<IntakeTally>;
   try {
-    o.onRead?.(tally, true);
-    if (tally.invalid > 0 && !o.skipInvalid) {
-      throw invalidLinesError(
-        o.file,
-        tally,
-        'nothing was enqueued',
-        'fix these lines and run again, or pass --skip-invalid to enqueue the valid lines and list the rest',
-      );
-    }
-    written = await writeJobs(sink, intake.records.drain(), {
-      jobOptions: o.jobOptions,
-      depth: o.depth,
-      signal: o.signal,
-      onProgress: (p) => {
-        written = p;
-        o.onWritten?.(p, tally.valid);
+    outcome = await enqueueChecked(
+      sink,
+      (buffering) =>
+        bufferJobFile(o.file, {
+          ...buffering,
+          format: o.format,
+          maxRobotsPerLine: o.maxRobotsPerLine,
+          apps: o.apps,
+          appRequired: o.appRequired,
+          signal: o.signal,
+          onLine: (tally) => o.onRead?.(tally, false),
+        }),
+      {
+        command: o.command,
+        maxRobotsPerCall: o.maxRobotsPerCall,
+        jobOptions: o.jobOptions,
+        memoryBytes: o.memoryBytes,
+        skipInvalid: o.skipInvalid,
+        depth: o.depth,
+        signal: o.signal,
+        onChecked: (tally) => o.onRead?.(tally, true),
+        onWritten: (p, tally) => o.onWritten?.(p, tally.valid),
       },
-    });
+    );
   } catch (err) {
-    throw stoppedError(label, written, tally, err, o.signal);
-  } finally {
-    await intake.close();
+    if (err instanceof EnqueueStopped) throw enqueueStoppedError(err, { what: label, items: 'lines', again: RUN_AGAIN, signal: o.signal });
+    throw o.signal?.aborted === true ? interruptedError(`interrupted while reading ${label}; nothing was enqueued`, err, RUN_AGAIN) : err;
   }
+  const { tally } = outcome;
+  if (outcome.refused) {
+    throw invalidLinesError(
+      o.file,
+      tally,
+      'nothing was enqueued',
+      'fix these lines and run again, or pass --skip-invalid to enqueue the valid lines and list the rest',
+    );
+  }
+  const { written } = outcome;
   const durationMs = Date.now() - started;
   return {
     file: o.file,
@@ -119,29 +121,4 @@ export async function enqueueJobFile(sink: JobSink, o: EnqueueJobFileOptions): P
     durationMs,
     jobsPerSecond: durationMs > 0 ? Math.round((written.jobs * 1000) / durationMs) : written.jobs,
   };
-}
-
-/** Why the writing stopped, with what Redis acknowledged before it did. */
-function stoppedError(label: string, written: EnqueueProgress, tally: IntakeTally, err: unknown, signal: AbortSignal | undefined): unknown {
-  const inRedis = `${written.jobs} jobs in Redis`;
-  if (signal?.aborted === true) {
-    return interrupted(`enqueueing ${label} was interrupted after ${written.requests} of ${tally.valid} lines (${inRedis})`, err);
-  }
-  if (isSeederError(err)) {
-    // An input refusal comes before any write; a later failure (the spool) also says how far it got.
-    if (written.jobs > 0) err.message += `; enqueueing stopped after ${written.requests} lines (${inRedis})`;
-    return err;
-  }
-  return new SeederError(
-    'REDIS_UNAVAILABLE',
-    `enqueueing ${label} stopped after ${written.requests} lines (${inRedis}): ${describeRedisFailure(err)}`,
-    {
-      hint: isRedisFull(err) ? `free memory in Redis or raise its maxmemory, then ${RUN_AGAIN}` : `once Redis answers again, ${RUN_AGAIN}`,
-      cause: err,
-    },
-  );
-}
-
-function interrupted(message: string, cause: unknown): SeederError {
-  return new SeederError('INTERRUPTED', message, { hint: `to finish, ${RUN_AGAIN}`, cause });
 }

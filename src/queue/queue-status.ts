@@ -1,6 +1,7 @@
-import type { SeedQueue } from './seed-queue.js';
-
-/** The figures of `status --json` (a contract scripts rely on: integers, these names). */
+/**
+ * The figures of `status --json` (a contract scripts rely on: integers, these names). Types and
+ * sums only, no I/O: the library's declarations refer to them (read-queue-status.ts reads them).
+ */
 export interface QueueStatus {
   readonly waiting: number;
   readonly active: number;
@@ -10,25 +11,16 @@ export interface QueueStatus {
   readonly deadLetter: number;
 }
 
-export async function readQueueStatus(seed: SeedQueue, deadLetterCount: () => Promise<number>): Promise<QueueStatus> {
-  const [counts, metrics, deadLetter] = await Promise.all([
-    seed.getJobCounts('wait', 'prioritized', 'active', 'delayed'),
-    seed.getMetrics('completed', 0, 0),
-    deadLetterCount(),
-  ]);
-  const n = (k: string): number => counts[k] ?? 0;
-  return {
-    waiting: n('wait') + n('prioritized'),
-    active: n('active'),
-    delayed: n('delayed'),
-    completed: metrics.meta.count,
-    deadLetter,
-  };
-}
 /** The figures of several apps: `status --json` keeps the totals and adds `apps`, each app's own. */
 export interface FleetQueueStatus extends QueueStatus {
   readonly apps: Readonly<Record<string, QueueStatus>>;
 }
+
+/**
+ * What `status --json` and GET /v1/status answer: the totals of the apps, and with APPS_FILE each
+ * app's own figures under `apps`. Without APPS_FILE, exactly the five integers of before apps existed.
+ */
+export type StatusReport = QueueStatus & Partial<Pick<FleetQueueStatus, 'apps'>>;
 
 export function sumQueueStatus(each: readonly QueueStatus[]): QueueStatus {
   const sum = (k: keyof QueueStatus): number => each.reduce((a, s) => a + s[k], 0);

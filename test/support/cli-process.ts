@@ -20,9 +20,13 @@ export interface CliProcess {
   readonly exited: Promise<CliResult>;
 }
 
-/** `robot-seeder ARGS`; `stdin: 'pipe'` lets the test write its standard input. */
-export function startCli(args: readonly string[], env: Record<string, string>, o: { stdin?: 'ignore' | 'pipe' } = {}): CliProcess {
-  return startProcess(process.execPath, [BIN, ...args], env, o.stdin ?? 'ignore');
+/** `robot-seeder ARGS`; `stdin: 'pipe'` lets the test write its standard input; `bin`: another copy's entry point (an installed package's). */
+export function startCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  o: { stdin?: 'ignore' | 'pipe'; bin?: string } = {},
+): CliProcess {
+  return startProcess(process.execPath, [o.bin ?? BIN, ...args], env, o.stdin ?? 'ignore');
 }
 
 /** `sh -c SCRIPT`, for pipelines; the script finds `$NODE` and `$BIN` (robot-seeder) in its environment. */
