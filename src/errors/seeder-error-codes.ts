@@ -35,7 +35,8 @@ export const SEEDER_ERROR_CODES = {
   },
   INPUT_INVALID: {
     exit: 'inputInvalid',
-    meaning: 'the job file has invalid lines: each is listed with its line number, nothing was enqueued',
+    meaning:
+      'the job file has invalid lines (or the rooms given to the library, `err.problems`): each is listed with its line number (index), nothing was enqueued',
     action: 'fix the lines listed, or enqueue the valid ones with `--skip-invalid`',
   },
   INPUT_UNREADABLE: {
