@@ -20,10 +20,15 @@ function seedJobId(groupId, robots) {
   return `add-${digest.slice(0, 32)}`;
 }
 
-/** seedJobOptions of src/queue/job-options.ts with the default JOB_ATTEMPTS and BACKOFF_DELAY_MS. */
+/**
+ * seedJobOptions of src/queue/job-options.ts with the default JOB_ATTEMPTS and BACKOFF_DELAY_MS,
+ * and the low lane's priority (3), which `enqueue` gives a job file's jobs: BullMQ then keeps them
+ * in its prioritized set, as it does for enqueue's.
+ */
 const JOB_OPTIONS = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+  priority: 3,
   removeOnComplete: true,
   removeOnFail: false,
 };

@@ -49,7 +49,11 @@ const runSeeder = (prefix: string): number => timed([bin, 'enqueue', file, '--js
 
 /** Every job id with the fields that must match (timestamps may not), so the two sides are known to do the same work. */
 async function jobsOf(redis: Redis, prefix: string): Promise<string[]> {
-  const ids = await redis.lrange(`${prefix}:${SEED_QUEUE_NAME}:wait`, 0, -1);
+  // A job file's jobs are the low lane: BullMQ keeps prioritized jobs in a sorted set, the others in its wait list.
+  const ids = [
+    ...(await redis.lrange(`${prefix}:${SEED_QUEUE_NAME}:wait`, 0, -1)),
+    ...(await redis.zrange(`${prefix}:${SEED_QUEUE_NAME}:prioritized`, '0', '-1')),
+  ];
   const jobs = await Promise.all(
     ids.map(async (id) => `${id} ${JSON.stringify(await redis.hmget(`${prefix}:${SEED_QUEUE_NAME}:${id}`, 'name', 'data', 'opts'))}`),
   );
