@@ -61,8 +61,9 @@ async function keysLeft(): Promise<string[]> {
 async function handlesLeft(): Promise<{ extra: ResourceCounts; final: ResourceCounts }> {
   const deadline = Date.now() + HANDLE_GRACE_MS;
   let final = liveResources();
+  // Checked often: the connection keysLeft() has just dropped is usually what is still closing.
   while (beyond(final, baseline).size > 0 && Date.now() < deadline) {
-    await sleep(20);
+    await sleep(5);
     final = liveResources();
   }
   return { extra: beyond(final, baseline), final };
