@@ -8,12 +8,17 @@ export interface ApiErrorCodeInfo {
 /**
  * The HTTP API's error codes (the `error` of every error body but a 400), the one list of them:
  * docs/http-api.md's table is held to it by a test, and the body types below take only these, so a
- * handler cannot answer a code no client was told about. Fastify's own `FST_*` codes are mapped to
- * these (api-errors.ts, client-errors.ts) and never reach a client.
+ * handler cannot answer a code no client was told about. Fastify's own `FST_*` codes (api-errors.ts,
+ * client-errors.ts) and bull-board's error keys under /admin (admin-routes.ts) are mapped to these
+ * and never reach a client.
  */
 export const API_ERROR_CODES = {
   UNAUTHORIZED: { status: 401, when: 'no valid token (no message)' },
-  NOT_FOUND: { status: 404, when: 'no such route (or not with this method), or an app (`?app=`) that is not configured' },
+  NOT_FOUND: { status: 404, when: 'no route at this path, or an app (`?app=`) that is not configured' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    when: 'routes take this path, but not with this method: `Allow` lists the methods they take; under `/admin`, any change to a queue or job (the dashboard is read-only: `Allow` is empty)',
+  },
   REQUEST_TIMEOUT: { status: 408, when: 'the request did not arrive in full within 30 s' },
   IDEMPOTENCY_KEY_IN_USE: { status: 409, when: 'a request with the same `Idempotency-Key` is still being processed: retry in a moment' },
   BODY_TOO_LARGE: { status: 413, when: 'the body is over `BODY_LIMIT_BYTES`' },

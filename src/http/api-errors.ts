@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Logger } from '../log/logger.js';
 import { redisUnreachable } from '../redis/redis-unreachable.js';
 import { statusOf, type ApiError, type ApiErrorCode } from './api-error-codes.js';
@@ -18,11 +18,19 @@ export function badRequest(problems: readonly RequestProblem[]): { errors: reado
   return { errors: problems };
 }
 
+/** Sets the status `code` is documented with and returns its body, for a hook that replaces a payload. */
+export function apiErrorBody(reply: FastifyReply, code: ApiErrorCode, message?: string): ApiError {
+  void reply.code(statusOf(code));
+  return message === undefined ? { error: code } : { error: code, message };
+}
+
 /** Answers `code` with the status it is documented with. */
 export function sendApiError(reply: FastifyReply, code: ApiErrorCode, message?: string): FastifyReply {
-  const body: ApiError = message === undefined ? { error: code } : { error: code, message };
-  return reply.code(statusOf(code)).send(body);
+  return reply.send(apiErrorBody(reply, code, message));
 }
+
+/** The message of a 500: the details are in the server's log only. */
+export const INTERNAL_MESSAGE = 'the request failed on the server; see its log';
 
 /**
  * The answer of a route that needs Redis while Redis cannot be reached. Enqueueing may have been
@@ -104,12 +112,25 @@ export function errorAnswer(o: ErrorHandlerOptions): ErrorAnswer {
     // message, never its code, in the 400 shape every other refused request gets.
     if ((err.statusCode ?? 500) < 500) return reply.code(400).send(badRequest([{ message: `the request was refused: ${err.message}` }]));
     o.logger.error({ err, method: request.method, url: request.routeOptions.url }, 'request failed');
-    return sendApiError(reply, 'INTERNAL', 'the request failed on the server; see its log');
+    return sendApiError(reply, 'INTERNAL', INTERNAL_MESSAGE);
   };
 }
 
+/**
+ * No route takes this method at this path: 405 with `Allow` when routes take the path with other
+ * methods, 404 when none does. The methods are looked up in fastify's own router, so the answer
+ * agrees with routing (parameters, wildcards, HEAD beside GET). A path served with the request's
+ * own method is a 404 too: a route that found nothing there (a missing file under /admin/static).
+ */
 function answerNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return sendApiError(reply, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`);
+  const { server, method, url } = request;
+  const path = url.split('?')[0] ?? '';
+  // supportedMethods are the methods a route may be declared with, the ones findRoute takes; its
+  // type leaves out the null it returns when no route matches.
+  const served = (server.supportedMethods as HTTPMethods[]).filter((m) => (server.findRoute({ method: m, url }) as object | null) !== null);
+  if (served.length === 0 || served.includes(method)) return sendApiError(reply, 'NOT_FOUND', `no route ${method} ${path}`);
+  const allow = served.join(', ');
+  return sendApiError(reply.header('Allow', allow), 'METHOD_NOT_ALLOWED', `${path} does not take ${method}; it takes ${allow}`);
 }
 
 export function installErrorHandlers(app: FastifyInstance, answer: ErrorAnswer): void {

@@ -52,6 +52,54 @@ describe('/admin (bull-board)', () => {
     expect((await fetch(`${server.url}/admin/${script ?? ''}`)).status).toBe(401);
   });
 
+  it('answers its errors in the API’s shapes and codes, never with bull-board’s keys', async () => {
+    server = await startTestServer();
+    const s = server;
+    const cases: Array<[string, string, string | undefined, number, object]> = [
+      [
+        'GET',
+        '/admin/api/queues/nope/42',
+        undefined,
+        404,
+        { error: 'NOT_FOUND', message: 'GET /admin/api/queues/nope/42: queue not found' },
+      ],
+      ['GET', '/admin/api/queues/seed/42', undefined, 404, { error: 'NOT_FOUND', message: 'GET /admin/api/queues/seed/42: job not found' }],
+      ['PUT', '/admin/api/queues/seed/42/retry', undefined, 405, { error: 'METHOD_NOT_ALLOWED' }],
+      ['PUT', '/admin/api/queues/dead-letter/clean/failed', undefined, 405, { error: 'METHOD_NOT_ALLOWED' }],
+      [
+        'GET',
+        '/admin/api/queues?page=abc',
+        undefined,
+        400,
+        { errors: [{ message: 'GET /admin/api/queues: invalid query param (field: page)' }] },
+      ],
+      // fastify's body parser, under bull-board's routes: the API's own answer to it.
+      [
+        'PUT',
+        '/admin/api/queues/seed/concurrency',
+        '{"concurrency": ',
+        400,
+        { errors: [{ message: 'the body is not valid JSON; send a JSON object' }] },
+      ],
+    ];
+    for (const [method, url, payload, status, body] of cases) {
+      const r = await s.app.inject({
+        method: method as 'GET' | 'PUT',
+        url,
+        headers: { ...AUTH, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(payload === undefined ? {} : { payload }),
+      });
+      expect(r.statusCode, `${method} ${url}`).toBe(status);
+      expect(r.json(), `${method} ${url}`).toMatchObject(body);
+      expect(r.body, `${method} ${url}`).not.toMatch(/ERRORS\.|FST_|INTERNAL_SERVER_ERROR/);
+      // A read-only queue takes no method that changes it: an empty Allow.
+      if (status === 405) {
+        expect(r.headers['allow']).toBe('');
+        expect(r.json<{ message: string }>().message).toContain('the dashboard is read-only');
+      }
+    }
+  });
+
   it('shows the seed queue and the dead-letter queue, read-only, with BullMQ 6', async () => {
     mock = await startTestMock();
     server = await startTestServer({ mockUrl: mock.url, withWorkers: true, listen: true });

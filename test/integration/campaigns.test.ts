@@ -137,13 +137,20 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     expect(listed?.nextRunAt).not.toBeNull();
 
     expect((await cli('pause', 'pulse')).code).toBe(0);
-    // Real time: runs are fired by the worker processes' schedules in Redis, which fake timers cannot reach. 0.5 s lets a
-    // run already firing land; then 2.5 s (two and a half periods) must add none, and nextRunAt: null below says no run is due.
-    await new Promise((r) => setTimeout(r, 500));
+    // No run can come any more, which the queue shows without waiting for a run not to happen: the
+    // campaign's job scheduler is gone (with the next run it had set), and a run job already due as
+    // the pause came is worked off (it finds the campaign paused); after that, nothing fires one.
+    expect(await parts.queue.getJobSchedulers()).toEqual([]);
+    await waitFor('no run job left in the campaign queue', async () =>
+      Object.values(await parts.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active')).every((n) => n === 0),
+    );
     const runsWhenPaused = (await parts.store.get('pulse'))?.runs;
-    await new Promise((r) => setTimeout(r, 2500));
-    expect((await parts.store.get('pulse'))?.runs).toBe(runsWhenPaused);
-    expect((await cliJson<CampaignJson[]>('list'))[0]).toMatchObject({ state: 'paused', paused: true, nextRunAt: null });
+    expect((await cliJson<CampaignJson[]>('list'))[0]).toMatchObject({
+      state: 'paused',
+      paused: true,
+      nextRunAt: null,
+      runs: runsWhenPaused,
+    });
 
     expect((await cli('resume', 'pulse')).code).toBe(0);
     await waitFor('a run after resume', async () => ((await parts.store.get('pulse'))?.runs ?? 0) > (runsWhenPaused ?? 0));
@@ -162,7 +169,8 @@ describe('campaigns (CLI + in-process workers, real Redis, mock API)', () => {
     const rooms = roomsOf('finale', 3);
     const file = await roomsFile('finale.jsonl', rooms);
     await startWorkers();
-    const removeAt = inSeconds(6);
+    // Time for `add` (a process) and the first run to seed the rooms before the end comes.
+    const removeAt = inSeconds(4);
     const r = await cli('add', 'finale', '--file', file, '--every', '1h', '--remove-at', removeAt);
     expect(r.code, r.stderr).toBe(0);
     await waitFor('the first run seeded every room', () => seededRooms(rooms));

@@ -73,8 +73,8 @@ describe('HTTP API: no framework code reaches a client', () => {
       400,
       null,
     ],
-    ['an unsupported method on a route', { method: 'PROPFIND', url: '/v1/jobs', headers: AUTH }, 404, 'NOT_FOUND'],
-    ['a method the route does not take', { method: 'DELETE', url: '/v1/jobs', headers: AUTH }, 404, 'NOT_FOUND'],
+    ['a method no route is declared with', { method: 'PROPFIND', url: '/v1/jobs', headers: AUTH }, 405, 'METHOD_NOT_ALLOWED'],
+    ['a method the route does not take', { method: 'DELETE', url: '/v1/jobs', headers: AUTH }, 405, 'METHOD_NOT_ALLOWED'],
     ['a URL that is not valid percent-encoding', { method: 'GET', url: '/admin/api/queues/%zz', headers: BASIC }, 400, null],
     [
       'a path parameter over 100 characters',
@@ -88,6 +88,30 @@ describe('HTTP API: no framework code reaches a client', () => {
     expect(r.statusCode, what).toBe(status);
     expectApiAnswer(what, r.statusCode, r.body);
     if (code !== null) expect(r.json<{ error: string }>().error).toBe(code);
+  });
+
+  it('answers a method a path is not served with 405 METHOD_NOT_ALLOWED, the methods it takes in Allow, and a missing path or file 404', async () => {
+    const s = (server = await startTestServer());
+    const cases: Array<[InjectOptions['method'], string, number, string | undefined, Record<string, string>?]> = [
+      ['DELETE', '/v1/jobs', 405, 'POST'],
+      ['POST', '/v1/status?app=default', 405, 'GET, HEAD'],
+      ['PATCH', '/v1/rate', 405, 'GET, HEAD, PUT'],
+      // Matched the way routing matches: a path parameter, and bull-board's routes under /admin.
+      ['DELETE', '/admin/api/queues/seed/42', 405, 'GET, HEAD'],
+      // Without a token too: which methods a documented path takes is no secret, and no route runs.
+      ['PUT', '/healthz', 405, 'GET, HEAD', {}],
+      ['GET', '/v1/job', 404, undefined],
+      // A route that takes GET here found nothing: a 404, not a 405 offering HEAD.
+      ['GET', '/admin/static/js/none.js', 404, undefined, BASIC],
+    ];
+    for (const [method, url, status, allow, headers = AUTH] of cases) {
+      const what = `${method ?? ''} ${url}`;
+      const r = await s.app.inject({ method, url, headers });
+      expect(r.statusCode, what).toBe(status);
+      expect(r.headers['allow'], what).toBe(allow);
+      expectApiAnswer(what, r.statusCode, r.body);
+      if (status === 405) expect(r.json<{ message: string }>().message, what).toContain(`it takes ${allow ?? ''}`);
+    }
   });
 
   it('answers what the HTTP parser refuses (headers or a URL over 16 KB, bytes that are not HTTP, a smuggling attempt) in the API’s shapes', async () => {

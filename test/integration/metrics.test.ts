@@ -88,7 +88,7 @@ describe('GET /metrics', () => {
     expect(sampleValue(await scrape(s), 'robot_seeder_dead_letters')).toBe(0);
   });
 
-  it('still answers when Redis does not: the queue gauges say NaN (unknown) in that scrape', async () => {
+  it('still answers when Redis does not: the queue gauges say NaN (unknown) in that scrape, and their values once it answers', async () => {
     server = await startTestServer({ listen: true });
     const s = server;
     expect(sampleValue(await scrape(s), 'robot_seeder_queue_jobs', { state: 'waiting' })).toBe(0);
@@ -97,5 +97,11 @@ describe('GET /metrics', () => {
     expect(sampleValue(m, 'robot_seeder_queue_jobs', { state: 'waiting' })).toBeNaN();
     expect(sampleValue(m, 'robot_seeder_dead_letters')).toBeNaN();
     expect(sampleValue(m, 'robot_seeder_limiter_rate_per_second')).toBeNaN();
+    // Connected again, as the service's reconnecting connection would be. (Closing the server with its
+    // connection ended by hand would also leave ioredis's 2 s disconnect timer running.)
+    await s.q.redis.connect();
+    const back = await scrape(s);
+    expect(sampleValue(back, 'robot_seeder_queue_jobs', { state: 'waiting' })).toBe(0);
+    expect(sampleValue(back, 'robot_seeder_dead_letters')).toBe(0);
   });
 });

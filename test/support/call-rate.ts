@@ -37,17 +37,18 @@ export interface CallSample {
 }
 
 /**
- * Reads a running call count every few milliseconds for `durationMs`: finer than the mock's
- * per-second figures, to see whether calls keep the limiter's spacing or go out in a burst.
+ * Reads a running call count every 2 ms for `durationMs`, or until `done` says no call is left
+ * to come: finer than the mock's per-second figures, to see whether calls keep the limiter's
+ * spacing or go out in a burst.
  */
-export async function sampleCalls(read: () => number, durationMs: number, everyMs = 2): Promise<CallSample[]> {
+export async function sampleCalls(read: () => number, durationMs: number, done: () => boolean): Promise<CallSample[]> {
   const started = Date.now();
   const samples: CallSample[] = [];
   for (;;) {
     const atMs = Date.now() - started;
     samples.push({ atMs, calls: read() });
-    if (atMs >= durationMs) return samples;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    if (atMs >= durationMs || done()) return samples;
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
 

@@ -6,11 +6,13 @@ export const TEST_REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:637
 export const TEST_SDKAPPID = 1400000000;
 export const TEST_SECRET_KEY = 'test-secret-5bd2850fff3ecb11d7c805251c51ee46';
 
-/** A key prefix no other test uses (a hash tag, as in production). */
-/** The environment variable naming the test run (set by test/global-setup.ts, which checks the run left no keys). */
+/** The environment variable naming the test run (set by test/global-setup.ts; test/setup/no-leftovers.ts checks the run's keys). */
 export const TEST_RUN_ENV = 'RS_TEST_RUN';
 
-/** `{rs-test-<run>-<hex>}`: one test's keys, in one cluster slot; benchmarks run outside a test run (`x`). */
+/**
+ * A key prefix no other test uses, a hash tag as in production: `{rs-test-<run>-<hex>}`, one test's
+ * keys in one cluster slot; benchmarks run outside a test run (`x`).
+ */
 export function uniquePrefix(): string {
   return `{rs-test-${process.env[TEST_RUN_ENV] ?? 'x'}-${randomBytes(4).toString('hex')}}`;
 }

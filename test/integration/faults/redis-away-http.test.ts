@@ -31,6 +31,8 @@ const routes = [
   { method: 'POST', url: '/v1/jobs', body: { jobs: [job('@TGS#away2')] }, headers: { 'idempotency-key': 'k-away' } },
   { method: 'GET', url: '/v1/rate' },
   { method: 'PUT', url: '/v1/rate', body: { ceilingPerSecond: 100 } },
+  // The dashboard's API (bull-board) too, in the API's own answer.
+  { method: 'GET', url: '/admin/api/queues' },
 ] as const;
 
 describe('Redis-backed routes answer 503 at once while Redis is away (issue 8, observation 11)', () => {

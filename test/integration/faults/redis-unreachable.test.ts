@@ -12,7 +12,7 @@ import { startRedisServer, type RedisServer } from '../../support/redis-server.j
 import { roomIds, writeRoomsFile } from '../../support/rooms-file.js';
 import { seederEnv, uniquePrefix, waitFor } from '../../support/test-env.js';
 
-const BIG_FILE_LINES = 100_000;
+const BIG_FILE_LINES = 50_000;
 /** Each line's two robots become two jobs (MAX_ROBOTS_PER_CALL=1), so "a line counts when all its jobs are in" is seen. */
 const JOBS_PER_LINE = 2;
 const BIG_FILE_JOBS = BIG_FILE_LINES * JOBS_PER_LINE;

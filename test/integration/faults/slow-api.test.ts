@@ -43,7 +43,7 @@ afterEach(async () => {
 
 describe('a slow API', () => {
   it('retries calls answered after the timeout; no job stays active', async () => {
-    await setUp({ min: 5, max: 10 }, { REQUEST_TIMEOUT_MS: '3500', BACKOFF_DELAY_MS: '100' });
+    await setUp({ min: 5, max: 10 }, { REQUEST_TIMEOUT_MS: '3001', BACKOFF_DELAY_MS: '100' });
     const rooms = [...Array.from({ length: 6 }, (_, i) => `slow-${i}~slowx1`), ...Array.from({ length: 20 }, (_, i) => `fast-${i}`)];
     await seed(rooms);
     w = await startWorkerRuntime(q);
