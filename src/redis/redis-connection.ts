@@ -26,19 +26,24 @@ export interface RedisConnectionOptions {
   readonly lazyConnect?: boolean;
 }
 
+/** How long a closing connection's socket may take to close before it is destroyed. */
+const DISCONNECT_TIMEOUT_MS = 200;
+
 export function createRedis(url: string, role: ConnectionRole, o: RedisConnectionOptions): RedisClient {
   const lazyConnect = o.lazyConnect ?? true;
   const reconnect = role === 'producer' ? (): null => null : (times: number): number => Math.min(times * 200, 2000);
-  // A producer's disconnectTimeout is short: ioredis keeps a timer that long for a socket Redis has
-  // already closed, and that timer held a failed `enqueue` open 2 s after its error.
+  // disconnectTimeout is short for every role: ioredis keeps a timer that long for a socket Redis
+  // has already closed, and that timer held a failed `enqueue` open 2 s after its error (and a
+  // library producer's process after a failed connect); a healthy socket closes in far less.
   const base: RedisOptions =
     role === 'worker'
-      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
+      ? { maxRetriesPerRequest: null, enableReadyCheck: true, disconnectTimeout: DISCONNECT_TIMEOUT_MS }
       : {
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
           connectTimeout: 3000,
-          ...(role === 'producer' ? { disconnectTimeout: 200 } : { commandTimeout: SERVICE_COMMAND_TIMEOUT_MS }),
+          disconnectTimeout: DISCONNECT_TIMEOUT_MS,
+          ...(role === 'producer' ? {} : { commandTimeout: SERVICE_COMMAND_TIMEOUT_MS }),
         };
   if (!o.cluster) return new ioredis.Redis(url, { lazyConnect, ...base, retryStrategy: reconnect });
   const u = new URL(url);
