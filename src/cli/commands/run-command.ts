@@ -1,11 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { openFleetQueues, selectQueues } from '../../app/queue-runtime.js';
-import { startWorkerProcess } from '../../app/worker-process.js';
-import { ApiSilence } from '../../breaker/api-silence.js';
+import { workOff, type WorkOffProgress } from '../../app/work-off.js';
 import { ACCOUNT_PAUSE_HINT, describeAccountProblem, type AccountProblem } from '../../breaker/account-pause.js';
 import { SeederError } from '../../errors/seeder-error.js';
-import { isDrained, sumQueueStatus, type QueueStatus } from '../../queue/queue-status.js';
-import { CallStats } from '../../metrics/call-stats.js';
+import type { QueueStatus } from '../../queue/queue-status.js';
 import { selectApps } from '../../config/find-app.js';
 import { integerFlag, parseCommandArgs, requirePositional } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
@@ -34,95 +31,43 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   try {
     const started = Date.now();
     const enqueue = await enqueueFile(fleet, options);
-    let seeded = 0;
-    let retried = 0;
-    const deadLettered = new Map<string, number>();
-    const silence = new ApiSilence();
-    const stats = new CallStats();
-    const queues = selectQueues(fleet, options.app);
-    const status = async (): Promise<QueueStatus> => sumQueueStatus(await Promise.all(queues.map((q) => q.status())));
-    // The same worker as `worker` runs (campaign jobs it happens to work count in their runs'
-    // reports; an ended campaign's adds are skipped), without firing campaign runs.
-    const worker = await startWorkerProcess(queues, {
-      campaignRuns: false,
-      observers: () => [silence.observe, (outcome, sentAt) => stats.record(outcome, sentAt)],
-      events: () => ({
-        onCompleted: () => (seeded += 1),
-        onRetry: () => (retried += 1),
-        onDeadLettered: (e) => {
-          const key = String(e.errorCode ?? 'none');
-          deadLettered.set(key, (deadLettered.get(key) ?? 0) + 1);
-        },
-      }),
-    });
-    const runtimes = worker.runtimes;
     const stop = new AbortController();
     const removeSignals = onShutdownSignals(() => stop.abort(), ctx.logger);
     const bar = new ProgressBar(process.stderr, 'seeding ', !values.json);
-    const finished = (): number => seeded + [...deadLettered.values()].reduce((a, b) => a + b, 0);
-    let openSince: number | null = null;
-    let warnedSilent = false;
-    let unreachable = false;
     const giveUpMs = ctx.config.runApiUnreachableMs;
     const baseUrls = served.map((a) => a.tencent?.baseUrl ?? '(none)').join(', ');
-    const detail = (): string => {
-      const s = stats.snapshot();
-      const held = openSince === null ? '' : ' [API not answering: calls held, probing once a second]';
-      return `jobs, ${s.calls} calls, ${s.callsPerSecond.toFixed(0)} calls/s, ${retried} retried, ${finished() - seeded} dead-lettered${held}`;
-    };
-    let paused: AccountProblem | null | undefined;
-    while (!stop.signal.aborted && !isDrained(await status())) {
-      // Tencent refused an app's account: nothing of it will be seeded until it is fixed, so stop and say so.
-      const refused = await firstHeld(runtimes.map((r) => r.accountPause));
-      if (refused !== undefined) {
-        paused = await refused.read();
-        break;
-      }
-      // An unreachable API (a wrong TIM_BASE_URL or TIM_REGION, a network outage) holds calls (the
-      // breaker) or retries them: say so rather than look stuck, and give up before long.
-      const open = (await Promise.all(runtimes.map((r) => r.breaker.state()))).includes('open');
-      openSince = open ? (openSince ?? Date.now()) : null;
-      const silentMs = silence.silentForMs();
-      if (silentMs >= giveUpMs) {
-        unreachable = true;
-        break;
-      }
-      if (!warnedSilent && silentMs >= giveUpMs / 2) {
-        warnedSilent = true;
+    const detail = (p: WorkOffProgress): string =>
+      `jobs, ${p.calls.calls} calls, ${p.calls.callsPerSecond.toFixed(0)} calls/s, ${p.retried} retried, ${p.finished - p.seeded} dead-lettered` +
+      (p.apiHeld ? ' [API not answering: calls held, probing once a second]' : '');
+    const result = await workOff(selectQueues(fleet, options.app), {
+      giveUpMs,
+      signal: stop.signal,
+      onProgress: (p) => bar.update(p.finished, enqueue.jobs, detail(p)),
+      onSilent: (silentMs) =>
         ctx.logger.warn(
           { baseUrl: baseUrls, silentSeconds: Math.round(silentMs / 1000), giveUpSeconds: Math.round(giveUpMs / 1000) },
           'the Tencent API is not answering; calls are held or retried and nothing is lost. Check TIM_BASE_URL / TIM_REGION and the network; run stops after RUN_API_UNREACHABLE_MS (jobs stay queued), Ctrl-C sooner',
-        );
-      }
-      bar.update(finished(), enqueue.jobs, detail());
-      await sleep(250);
-    }
-    await worker.close();
+        ),
+    });
     removeSignals();
-    bar.finish(finished(), enqueue.jobs, detail());
+    bar.finish(result.progress.finished, enqueue.jobs, detail(result.progress));
     const report = buildRunReport({
       enqueue,
-      seeded,
-      retried,
-      deadLetteredByCode: deadLettered,
-      calls: stats.snapshot(),
+      seeded: result.seeded,
+      retried: result.retried,
+      deadLetteredByCode: result.deadLetteredByCode,
+      calls: result.calls,
       rateLimitPerSecond: served.reduce((sum, a) => sum + a.rateLimitPerSecond, 0),
       durationMs: Date.now() - started,
-      queue: await status(),
+      queue: result.queue,
     });
     ctx.out.write(values.json ? `${JSON.stringify(report)}\n` : describeRunReport(report));
-    if (paused !== undefined) throw accountRefused(paused, report.queue);
-    if (unreachable) throw apiUnreachable(baseUrls, giveUpMs, report.queue);
-    return stop.signal.aborted ? EXIT.interrupted : EXIT.ok;
+    if (result.end.kind === 'paused') throw accountRefused(result.end.problem, report.queue);
+    if (result.end.kind === 'unreachable') throw apiUnreachable(baseUrls, giveUpMs, report.queue);
+    return result.end.kind === 'interrupted' ? EXIT.interrupted : EXIT.ok;
   } finally {
     await fleet.close();
   }
-}
-
-/** The first of the apps' account pauses that holds, if any. */
-async function firstHeld<T extends { holds(): Promise<boolean> }>(pauses: readonly T[]): Promise<T | undefined> {
-  const held = await Promise.all(pauses.map((p) => p.holds()));
-  return pauses.find((_, i) => held[i]);
 }
 
 function accountRefused(problem: AccountProblem | null, queue: QueueStatus): SeederError {
