@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appScope } from '../../../src/config/app-config.js';
 import { findApp } from '../../../src/config/find-app.js';
-import { loadConfig, type LoadConfigOptions } from '../../../src/config/load-config.js';
-import { isSeederError } from '../../../src/errors/seeder-error.js';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { configProblems } from '../../support/config-problems.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rs-apps-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,15 +21,7 @@ const ALPHA = { name: 'alpha', sdkAppId: 1400000001, secretKeyEnv: 'KEY_ALPHA', 
 const BETA = { name: 'beta', sdkAppId: 1400000002, secretKeyEnv: 'KEY_BETA', baseUrl: 'http://127.0.0.1:9999/', ratePerSecond: 120 };
 const KEYS = { KEY_ALPHA: 'alpha-secret-key', KEY_BETA: 'beta-secret-key' };
 
-function problemsOf(env: Record<string, string>, options: LoadConfigOptions): string {
-  try {
-    loadConfig(env, options);
-  } catch (err) {
-    if (isSeederError(err) && err.code === 'CONFIG_INVALID') return err.message;
-    throw err;
-  }
-  throw new Error('expected CONFIG_INVALID');
-}
+const problemsOf = configProblems;
 
 describe('APPS_FILE', () => {
   it('defines each app with its own keys, region, rate and key prefix; the secret comes from the variable the file names', () => {
