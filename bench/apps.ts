@@ -12,7 +12,10 @@
  * reached the mock, from just before the command started and from when it returned, and how many
  * low rooms were still waiting.
  *
- *   npm run bench:apps -- [--part apps,priority] [--workers 2] [--app-rooms 2500] [--rooms 5000]
+ * `--part apps-priority`: the same with both apps' backlogs (`--app-rooms` each, the two-app run's),
+ * the high rooms for alpha.
+ *
+ *   npm run bench:apps -- [--part apps,priority,apps-priority] [--workers 2] [--app-rooms 2500] [--rooms 5000]
  *                         [--high 20] [--latency 20-60]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -104,8 +107,8 @@ interface AppsReport {
   readonly peakRssMbMean: number;
 }
 
-async function twoApps(dir: string): Promise<AppsReport> {
-  const prefix = uniquePrefix();
+/** A mock serving both apps, and the environment of a fleet serving them (APPS_FILE). */
+async function twoAppMock(dir: string, prefix: string): Promise<{ mock: MockProcess; env: Record<string, string> }> {
   // The mock must read its apps before its URL, which the workers' file carries, is known.
   const mockAppsFile = join(dir, 'mock-apps.json');
   await writeAppsFile(mockAppsFile, APPS);
@@ -115,7 +118,12 @@ async function twoApps(dir: string): Promise<AppsReport> {
   });
   const appsFile = join(dir, 'apps.json');
   await writeAppsFile(appsFile, APPS, mock.url);
-  const env = commonEnv(prefix, { file: appsFile, apps: APPS });
+  return { mock, env: commonEnv(prefix, { file: appsFile, apps: APPS }) };
+}
+
+async function twoApps(dir: string): Promise<AppsReport> {
+  const prefix = uniquePrefix();
+  const { mock, env } = await twoAppMock(dir, prefix);
   const rooms = Number(values['app-rooms']);
   const roomsFile = join(dir, 'app-rooms.jsonl');
   // The same group ids in both apps: at Tencent they are different rooms.
@@ -216,6 +224,8 @@ interface Spread {
 
 interface PriorityReport {
   readonly load: string;
+  /** 1: one app's backlog; 2: both apps' backlogs, the high rooms for alpha. */
+  readonly apps: 1 | 2;
   readonly workers: number;
   readonly backlog: number;
   readonly high: number;
@@ -248,7 +258,12 @@ async function queued(queue: Queue): Promise<{ queued: number; active: number }>
  * so the time a room is first seen is its call's arrival, late by at most one poll and a round trip.
  * Each room is stamped when its own answer came back: an upper bound, never early.
  */
-async function pollArrivals(mock: MockProcess, groupIds: readonly string[], timeoutMs: number): Promise<Map<string, number>> {
+async function pollArrivals(
+  mock: MockProcess,
+  sdkAppId: number,
+  groupIds: readonly string[],
+  timeoutMs: number,
+): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
   const deadline = performance.now() + timeoutMs;
   while (seen.size < groupIds.length && performance.now() < deadline) {
@@ -257,7 +272,7 @@ async function pollArrivals(mock: MockProcess, groupIds: readonly string[], time
       groupIds
         .filter((g) => !seen.has(g))
         .map(async (g) => {
-          if ((await mock.robotsIn(g, TEST_SDKAPPID)).length > 0) seen.set(g, performance.now());
+          if ((await mock.robotsIn(g, sdkAppId)).length > 0) seen.set(g, performance.now());
         }),
     );
     await sleep(Math.max(0, pollStarted + POLL_MS - performance.now()));
@@ -272,51 +287,72 @@ function spread(ms: readonly number[]): Spread {
   return { min: round(s[0] ?? Number.NaN, 0), median: round(median, 0), max: round(s.at(-1) ?? Number.NaN, 0) };
 }
 
-async function highBehindBacklog(dir: string): Promise<PriorityReport> {
+/**
+ * `apps` 1: the TIM_* app with `--rooms` low rooms. 2: both apps with `--app-rooms` low rooms
+ * each (the two-app run's backlog), the high rooms for alpha.
+ */
+async function highBehindBacklog(dir: string, apps: 1 | 2): Promise<PriorityReport> {
   const prefix = uniquePrefix();
-  const common = commonEnv(prefix);
-  const mock = await startMockProcess(common, { ratePerSecond: 200, latency: values.latency });
-  const env = { ...common, TIM_BASE_URL: mock.url };
-  const backlog = Number(values.rooms);
+  const fleet =
+    apps === 2
+      ? await twoAppMock(dir, prefix)
+      : await startMockProcess(commonEnv(prefix), { ratePerSecond: 200, latency: values.latency }).then((mock) => ({
+          mock,
+          env: { ...commonEnv(prefix), TIM_BASE_URL: mock.url },
+        }));
+  const { mock, env } = fleet;
+  const perApp = apps === 2 ? Number(values['app-rooms']) : Number(values.rooms);
+  const backlog = perApp * apps;
   const lowFile = join(dir, 'low.jsonl');
-  await writeRoomsFile(lowFile, ids('low', backlog), ROBOTS);
+  await writeRoomsFile(lowFile, ids('low', perApp), ROBOTS);
   const highIds = ids('high', Number(values.high));
   const highFile = join(dir, 'high.jsonl');
   await writeRoomsFile(highFile, highIds, ROBOTS);
-  await enqueue(lowFile, ['--priority', 'low'], env);
+  const appFlags = apps === 2 ? APPS.map((a) => ['--app', a.name]) : [[]];
+  for (const flags of appFlags) await enqueue(lowFile, ['--priority', 'low', ...flags], env);
+  const highApp = apps === 2 ? (APPS[0] as BenchApp) : null;
 
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = new Queue(SEED_QUEUE_NAME, { connection: redis, prefix });
+  // Every app's queue: the low rooms still queued are counted across the apps.
+  const queueList =
+    apps === 2
+      ? APPS.map((a) => new Queue(SEED_QUEUE_NAME, { connection: redis, prefix: appKeyPrefix(prefix, a.name) }))
+      : [new Queue(SEED_QUEUE_NAME, { connection: redis, prefix })];
+  const queuedAll = async (): Promise<{ queued: number; active: number }> => {
+    const each = await Promise.all(queueList.map(queued));
+    return { queued: each.reduce((a, q) => a + q.queued, 0), active: each.reduce((a, q) => a + q.active, 0) };
+  };
   const load = machineLoad();
   const children = Array.from({ length: workers }, () => startWorker('seeder', env));
   await waitFor('the first call at the mock', async () => (await mock.stats()).calls > 0, 60_000, 20);
   // Workers in their stride: each holds its concurrency of low jobs waiting for slots.
   await sleep(2000);
 
-  const before = await queued(queue);
+  const before = await queuedAll();
   const callsBefore = (await mock.stats()).calls;
   const enqueueStarted = performance.now();
-  const cli = startCli(['enqueue', highFile, '--priority', 'high', '--json'], env);
+  const cli = startCli(['enqueue', highFile, '--priority', 'high', ...(highApp === null ? [] : ['--app', highApp.name]), '--json'], env);
   let enqueueReturned = Number.NaN;
   const exited = cli.exited.then((r) => {
     enqueueReturned = performance.now();
     return r;
   });
-  const arrivals = await pollArrivals(mock, highIds, 30_000);
+  const arrivals = await pollArrivals(mock, highApp?.sdkAppId ?? TEST_SDKAPPID, highIds, 30_000);
   // Read at once: the moment the last high room was called.
-  const atLastHigh = await queued(queue);
+  const atLastHigh = await queuedAll();
   const callsAfter = (await mock.stats()).calls;
   const r = await exited;
   if (r.code !== 0) throw new Error(`enqueue --priority high: exit ${r.code}\n${r.stderr}`);
   await stopAll(children);
   await mock.close();
-  await queue.close();
+  await Promise.all(queueList.map((q) => q.close()));
   redis.disconnect();
   await deleteKeys(prefix);
 
   const at = [...arrivals.values()];
   return {
     load,
+    apps,
     workers,
     backlog,
     high: highIds.length,
@@ -354,12 +390,12 @@ try {
         `worker CPU per call: ${r.cpuMsPerCall} ms; peak RSS per worker: ${r.peakRssMbMax} MB max, ${r.peakRssMbMean} MB mean\n`,
     );
   }
-  if (parts.includes('priority')) {
-    const r = await highBehindBacklog(dir);
+  for (const part of parts.filter((p) => p === 'priority' || p === 'apps-priority')) {
+    const r = await highBehindBacklog(dir, part === 'apps-priority' ? 2 : 1);
     process.stderr.write(`${JSON.stringify(r)}\n`);
     const ms = (s: Spread): string => `${s.min} / ${s.median} / ${s.max} ms`;
     process.stdout.write(
-      `\nHigh rooms behind a backlog: ${r.workers} workers, ${r.backlog} low rooms, ${r.high} high, load ${r.load}\n\n` +
+      `\nHigh rooms behind a backlog: ${r.apps} app(s), ${r.workers} workers, ${r.backlog} low rooms, ${r.high} high, load ${r.load}\n\n` +
         "| high called | from enqueue start (min / median / max) | from enqueue return | enqueue took | low queued at enqueue | low queued at last high | in workers' hands | other calls meanwhile |\n" +
         '|---|---|---|---|---|---|---|---|\n' +
         `| ${r.highCalled}/${r.high} | ${ms(r.fromEnqueueStartMs)} | ${ms(r.fromEnqueueReturnMs)} | ${r.enqueueMs} ms | ${r.lowQueuedAtEnqueue} | ${r.lowQueuedAtLastHigh} | ${r.activeAtLastHigh} | ${r.otherCallsBetween} |\n`,
