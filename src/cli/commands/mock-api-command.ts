@@ -42,7 +42,6 @@ export async function mockApiCommand(args: readonly string[]): Promise<number> {
     logger,
   });
   process.stdout.write(`${mock.url}\n`);
-  logger.info({ url: mock.url }, 'mock Tencent API listening; set TIM_BASE_URL (or the baseUrl of the apps in APPS_FILE) to this URL');
   await new Promise<void>((resolve) => onShutdownSignals(() => resolve(), logger));
   await mock.close();
   return EXIT.ok;
