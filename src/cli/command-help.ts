@@ -17,7 +17,7 @@ export const CAMPAIGN_USAGE =
   '      | list | pause|resume|remove NAME | report NAME | sync [DIR|FILE]   (each takes --json, and --app NAME with several apps)';
 export const MOCK_API_USAGE =
   'robot-seeder mock-api [--port N] [--host H] [--rate N] [--latency-ms MIN-MAX] [--log-level L]\n' +
-  '      (serves the apps of APPS_FILE, --rate for those without ratePerSecond; without it, TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN)';
+  "      (serves the apps of APPS_FILE, each at its ratePerSecond; without it, TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN at 200/s; --rate sets every app's)";
 
 export interface CommandHelp {
   readonly usage: string;
