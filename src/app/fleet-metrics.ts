@@ -1,23 +1,29 @@
 import type { Logger } from '../log/logger.js';
 import type { LimiterStats } from '../limiter/shared-limiter.js';
 import { createSeederMetrics, type SeederMetrics } from '../metrics/seeder-metrics.js';
-import { appControls } from './fleet-controls.js';
-import type { FleetQueues } from './queue-runtime.js';
+import type { AppControls } from './fleet-controls.js';
+import type { FleetQueues, QueueRuntime } from './queue-runtime.js';
 import type { WorkerProcess, WorkerProcessOptions } from './worker-process.js';
 
 /**
  * The Prometheus metrics of a process serving `fleet`'s apps (the service, or a worker with
- * METRICS_PORT): each app's rate, breaker, account pause and queue read from Redis at scrape
- * time, and this process's part in each app's limiter once `workers()` has started.
+ * METRICS_PORT): each app's rate, breaker, account pause (`controlsOf`: the process's own, when
+ * it has them already) and queue read from Redis at scrape time, and this process's part in each
+ * app's limiter once `workers()` has started.
  */
-export function fleetMetrics(fleet: FleetQueues, logger: Logger, workers: () => WorkerProcess | null): SeederMetrics {
-  const limiterOf = (q: FleetQueues['apps'][number]): LimiterStats | null =>
+export function fleetMetrics(
+  fleet: FleetQueues,
+  controlsOf: (q: QueueRuntime) => AppControls,
+  logger: Logger,
+  workers: () => WorkerProcess | null,
+): SeederMetrics {
+  const limiterOf = (q: QueueRuntime): LimiterStats | null =>
     workers()
       ?.runtimes.find((r) => r.app === q.app)
       ?.limiter.stats() ?? null;
   return createSeederMetrics({
     apps: fleet.apps.map((q) => {
-      const controls = appControls(q);
+      const controls = controlsOf(q);
       return {
         app: q.app.name,
         rate: () => controls.rate.read(),

@@ -67,6 +67,11 @@ export function selectQueues(fleet: FleetQueues, name: string | undefined): read
   return fleet.apps.filter((q) => apps.includes(q.app));
 }
 
+/** The totals of these apps' queues: the figures of one app, or of several added up. */
+export async function readQueuesTotal(queues: readonly QueueRuntime[]): Promise<QueueStatus> {
+  return sumQueueStatus(await Promise.all(queues.map((q) => q.status())));
+}
+
 /** The figures of these apps: their totals, and each app's own under its name. */
 export async function readAppsStatus(queues: readonly QueueRuntime[]): Promise<FleetQueueStatus> {
   const each = await Promise.all(queues.map(async (q) => [q.app.name, await q.status()] as const));

@@ -85,13 +85,18 @@ export async function startService(config: SeederConfig, logger: Logger, o: Serv
     const [first] = fleet.apps;
     if (first === undefined) throw new Error('no app is configured');
     // Each app's shared state, under its own key prefix: one app's outage or pause is not another's.
-    const served = fleet.apps.map((q) => ({ q, controls: appControls(q) }));
+    const controls = new Map(fleet.apps.map((q) => [q.app, appControls(q)]));
     const controlsOf = (a: AppConfig): AppControls => {
-      const found = served.find((x) => x.q.app === a);
+      const found = controls.get(a);
       if (found === undefined) throw new Error(`app ${a.name} is not one of the service's`);
-      return found.controls;
+      return found;
     };
-    const metrics = fleetMetrics(fleet, logger, () => workers);
+    const metrics = fleetMetrics(
+      fleet,
+      (q) => controlsOf(q.app),
+      logger,
+      () => workers,
+    );
     ({ app, callbacksSettled } = await buildHttpServer({
       fleet,
       http,

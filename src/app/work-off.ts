@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiSilence } from '../breaker/api-silence.js';
 import type { AccountProblem } from '../breaker/account-pause.js';
 import { CallStats, type CallStatsSnapshot } from '../metrics/call-stats.js';
-import { isDrained, sumQueueStatus, type QueueStatus } from '../queue/queue-status.js';
-import type { QueueRuntime } from './queue-runtime.js';
+import { isDrained, type QueueStatus } from '../queue/queue-status.js';
+import { readQueuesTotal, type QueueRuntime } from './queue-runtime.js';
 import { startWorkerProcess } from './worker-process.js';
 
 /** How far the work is, for a progress line. */
@@ -59,7 +59,7 @@ export async function workOff(queues: readonly QueueRuntime[], o: WorkOffOptions
   const deadLetteredByCode = new Map<string, number>();
   const silence = new ApiSilence();
   const stats = new CallStats();
-  const status = async (): Promise<QueueStatus> => sumQueueStatus(await Promise.all(queues.map((q) => q.status())));
+  const status = (): Promise<QueueStatus> => readQueuesTotal(queues);
   const worker = await startWorkerProcess(queues, {
     campaignRuns: false,
     observers: () => [silence.observe, (outcome, sentAt) => stats.record(outcome, sentAt)],

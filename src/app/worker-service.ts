@@ -31,11 +31,12 @@ export async function openWorkerService(config: SeederConfig, logger: Logger): P
   };
   try {
     // Loaded only with METRICS_PORT: prom-client and the listener are memory every other worker saves.
-    const [{ fleetMetrics, recordingInto }, { startMetricsServer }] = await Promise.all([
+    const [{ fleetMetrics, recordingInto }, { startMetricsServer }, { appControls }] = await Promise.all([
       import('./fleet-metrics.js'),
       import('../http/metrics-server.js'),
+      import('./fleet-controls.js'),
     ]);
-    const metrics = fleetMetrics(reads, logger, () => workers);
+    const metrics = fleetMetrics(reads, appControls, logger, () => workers);
     workers = await openWorkerProcess(config, logger, recordingInto(metrics));
     server = await startMetricsServer({ ...config.metrics, registry: metrics.registry, logger });
     return { runtimes: workers.runtimes, metricsAddress: server.address, close: (force = false) => closeAll(force) };
