@@ -1,47 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
-import { createLogger } from '../../src/log/logger.js';
-import { openQueueRuntime, type QueueRuntime } from '../../src/app/queue-runtime.js';
-import { startWorkerRuntime, type WorkerRuntime } from '../../src/app/worker-runtime.js';
+import type { QueueRuntime } from '../../src/app/queue-runtime.js';
 import { enqueueRequests } from '../../src/queue/enqueue-requests.js';
 import { seedJobOptions } from '../../src/queue/job-options.js';
 import { isDrained } from '../../src/queue/queue-status.js';
-import type { MockTencentApi } from '../../src/mock-api/mock-tencent-api.js';
-import { deleteKeys, seederEnv, startTestMock, uniquePrefix, waitFor } from '../support/test-env.js';
+import { waitFor } from '../support/test-env.js';
+import { WorkerRig } from '../support/worker-rig.js';
 
-let mock: MockTencentApi | undefined;
-let q: QueueRuntime | undefined;
-let w: WorkerRuntime | undefined;
-let prefix = '';
-
-afterEach(async () => {
-  await w?.close();
-  await q?.close();
-  await mock?.close();
-  await deleteKeys(prefix);
-  w = q = mock = undefined;
-});
+const rig = new WorkerRig();
+afterEach(() => rig.close());
 
 const DAY_MS = 86_400_000;
 
 /** Five rooms that do not exist (10010), worked off to five dead letters. */
 async function fiveDeadLetters(env: Record<string, string>): Promise<QueueRuntime> {
-  mock = await startTestMock();
-  prefix = uniquePrefix();
-  const runtime = (q = await openQueueRuntime(
-    loadConfig(seederEnv(prefix, mock.url, env), { tencent: true }),
-    createLogger('silent'),
-    'worker',
-  ));
+  const runtime = await rig.open(env);
   const rooms = Array.from({ length: 5 }, (_, i) => ({ groupId: `@TGS#never-${i}~10010`, robots: ['bot_a'] }));
   await enqueueRequests(runtime.jobs, rooms, { command: 'add_robots', maxRobotsPerCall: 500, jobOptions: seedJobOptions(runtime.config) });
-  w = await startWorkerRuntime(runtime);
+  await rig.startWorker();
   await waitFor('five dead letters', async () => {
     const s = await runtime.status();
     return isDrained(s) && s.deadLetter === 5;
   });
-  await w.close();
-  w = undefined;
+  await rig.stopWorker();
   return runtime;
 }
 
@@ -56,7 +36,7 @@ describe('dead letters past DEAD_LETTER_RETENTION_DAYS are removed (issue 8, obs
   it('by the reconcile of a worker (at start, then every 30 s): the failed job first, then its entry; the others stay', async () => {
     const runtime = await fiveDeadLetters({ DEAD_LETTER_RETENTION_DAYS: '30' });
     const old = await age(runtime, 2, 31);
-    w = await startWorkerRuntime(runtime);
+    await rig.startWorker();
     const left = await runtime.deadLetters.list();
     expect(left).toHaveLength(3);
     expect(left.map((e) => e.groupId)).not.toEqual(expect.arrayContaining(old));
@@ -68,7 +48,7 @@ describe('dead letters past DEAD_LETTER_RETENTION_DAYS are removed (issue 8, obs
   it('keeps every entry with DEAD_LETTER_RETENTION_DAYS=0', async () => {
     const runtime = await fiveDeadLetters({ DEAD_LETTER_RETENTION_DAYS: '0' });
     await age(runtime, 5, 3650);
-    w = await startWorkerRuntime(runtime);
+    await rig.startWorker();
     expect(await runtime.status()).toMatchObject({ deadLetter: 5 });
     expect(await runtime.seed.getFailedCount()).toBe(5);
   });

@@ -1,39 +1,32 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openQueueRuntime, type QueueRuntime } from '../../src/app/queue-runtime.js';
-import { startWorkerRuntime, type WorkerRuntime } from '../../src/app/worker-runtime.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import type { QueueRuntime } from '../../src/app/queue-runtime.js';
 import { QUEUE_PRIORITY, type Priority } from '../../src/domain/priority.js';
 import type { SeedRequest } from '../../src/domain/seed-request.js';
 import { createLogger } from '../../src/log/logger.js';
-import type { MockTencentApi } from '../../src/mock-api/mock-tencent-api.js';
 import { enqueueRequests } from '../../src/queue/enqueue-requests.js';
 import { seedJobOptions } from '../../src/queue/job-options.js';
 import { startLaneAging } from '../../src/worker/lane-aging.js';
-import { deleteKeys, seederEnv, startTestMock, TEST_SDKAPPID, uniquePrefix, waitFor } from '../support/test-env.js';
+import { TEST_SDKAPPID, waitFor } from '../support/test-env.js';
+import { WorkerRig } from '../support/worker-rig.js';
 
 const RATE = 50;
 const CONCURRENCY = 10;
 
-let mock: MockTencentApi | undefined;
-let q: QueueRuntime | undefined;
-let w: WorkerRuntime | undefined;
-let prefix = '';
+const rig = new WorkerRig();
+afterEach(() => rig.close());
 
-afterEach(async () => {
-  await w?.close();
-  await q?.close();
-  await mock?.close();
-  await deleteKeys(prefix);
-  w = q = mock = undefined;
-});
+const open = (): Promise<QueueRuntime> => rig.open({ RATE_LIMIT_PER_SECOND: String(RATE), WORKER_CONCURRENCY: String(CONCURRENCY) });
 
-async function open(): Promise<QueueRuntime> {
-  mock = await startTestMock();
-  prefix = uniquePrefix();
-  const env = seederEnv(prefix, mock.url, { RATE_LIMIT_PER_SECOND: String(RATE), WORKER_CONCURRENCY: String(CONCURRENCY) });
-  q = await openQueueRuntime(loadConfig(env, { tencent: true }), createLogger('silent'), 'worker');
-  return q;
-}
+/** Lane aging on the rig's queue, ticking every `intervalMs`, at 200/s (2 jobs a tick at 200 ms). */
+const aging = (runtime: QueueRuntime, intervalMs: number): ReturnType<typeof startLaneAging> =>
+  startLaneAging({
+    queue: runtime.seed,
+    redis: runtime.redis,
+    prefix: rig.prefix,
+    ratePerSecond: 200,
+    intervalMs,
+    logger: createLogger('silent'),
+  });
 
 const rooms = (name: string, n: number): SeedRequest[] =>
   Array.from({ length: n }, (_, i) => ({ groupId: `${name}-${i}`, robots: ['bot-a'] }));
@@ -46,20 +39,20 @@ async function enqueue(runtime: QueueRuntime, requests: readonly SeedRequest[], 
   });
 }
 
-const seeded = (groupId: string): boolean => (mock?.robotsIn(groupId, TEST_SDKAPPID).length ?? 0) > 0;
+const seeded = (groupId: string): boolean => (rig.mock?.robotsIn(groupId, TEST_SDKAPPID).length ?? 0) > 0;
 
 describe('priority lanes', () => {
   it('high rooms enqueued behind a low backlog are called next, a retry included, ahead of the low jobs still waiting', async () => {
     const runtime = await open();
     await enqueue(runtime, rooms('low', 300), 'low');
-    w = await startWorkerRuntime(runtime);
-    await waitFor('the backlog is being worked', () => (mock?.stats().calls ?? 0) >= 20);
+    await rig.startWorker();
+    await waitFor('the backlog is being worked', () => (rig.mock?.stats().calls ?? 0) >= 20);
     // One high room fails once transiently: its retry must keep its lane.
-    mock?.script('high-0', [{ kind: 'error-code', errorCode: 10002, times: 1 }], TEST_SDKAPPID);
-    const callsBefore = mock?.stats().calls ?? 0;
+    rig.mock?.script('high-0', [{ kind: 'error-code', errorCode: 10002, times: 1 }], TEST_SDKAPPID);
+    const callsBefore = rig.mock?.stats().calls ?? 0;
     await enqueue(runtime, rooms('high', 10), 'high');
     await waitFor('every high room seeded', () => rooms('high', 10).every((r) => seeded(r.groupId)), 30_000, 5);
-    const lowCallsBetween = (mock?.stats().calls ?? 0) - callsBefore - 11;
+    const lowCallsBetween = (rig.mock?.stats().calls ?? 0) - callsBefore - 11;
     // Only low jobs already in the worker's hands (at most its concurrency, twice over the retry's backoff) went first.
     expect(lowCallsBetween).toBeLessThanOrEqual(2 * CONCURRENCY + RATE * 0.2);
     expect((await runtime.status()).waiting).toBeGreaterThan(150);
@@ -69,20 +62,13 @@ describe('priority lanes', () => {
     const runtime = await open();
     await enqueue(runtime, rooms('low', 30), 'low');
     await enqueue(runtime, rooms('high', 30), 'high');
-    const aging = startLaneAging({
-      queue: runtime.seed,
-      redis: runtime.redis,
-      prefix,
-      ratePerSecond: 200,
-      intervalMs: 200,
-      logger: createLogger('silent'),
-    });
+    const laneAging = aging(runtime, 200);
     const lowLeft = async (): Promise<number> => (await runtime.seed.getCountsPerPriority([QUEUE_PRIORITY.low]))['3'] ?? 0;
     try {
       // 2 a tick (5% of 200/s over 0.2 s) from low to normal, and from normal on to high.
       await waitFor('low jobs moved up', async () => (await lowLeft()) <= 24, 10_000, 50);
     } finally {
-      await aging.stop();
+      await laneAging.stop();
     }
     const counts = await runtime.seed.getCountsPerPriority([1, 2, 3]);
     expect((counts['1'] ?? 0) + (counts['2'] ?? 0) + (counts['3'] ?? 0)).toBe(60);
@@ -101,17 +87,10 @@ describe('priority lanes', () => {
   it('lane aging leaves the lanes alone when no higher lane has work waiting', async () => {
     const runtime = await open();
     await enqueue(runtime, rooms('low', 20), 'low');
-    const aging = startLaneAging({
-      queue: runtime.seed,
-      redis: runtime.redis,
-      prefix,
-      ratePerSecond: 200,
-      intervalMs: 50,
-      logger: createLogger('silent'),
-    });
+    const laneAging = aging(runtime, 50);
     // The lock key shows a tick ran; then the counts are read.
-    await waitFor('an aging tick ran', async () => (await runtime.redis.exists(`${prefix}:lanes:aging`)) === 1, 5_000, 10);
-    await aging.stop();
+    await waitFor('an aging tick ran', async () => (await runtime.redis.exists(`${rig.prefix}:lanes:aging`)) === 1, 5_000, 10);
+    await laneAging.stop();
     expect(await runtime.seed.getCountsPerPriority([1, 2, 3])).toEqual({ '1': 0, '2': 0, '3': 20 });
   });
 });
