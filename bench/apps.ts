@@ -30,7 +30,7 @@ import type { MockCallStats } from '../src/mock-api/mock-tencent-api.js';
 import { SEED_QUEUE_NAME } from '../src/queue/queue-names.js';
 import { runCli, startCli } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, uniquePrefix, waitFor } from '../test/support/test-env.js';
-import { capUse } from './support/api-figures.js';
+import { apiFigures, type ApiFigures } from './support/api-figures.js';
 import {
   commonEnv,
   round,
@@ -74,16 +74,9 @@ async function enqueue(file: string, flags: readonly string[], env: Record<strin
   if (r.code !== 0) throw new Error(`enqueue ${flags.join(' ')}: exit ${r.code}\n${r.stderr}`);
 }
 
-interface AppFigures {
+interface AppFigures extends ApiFigures {
   readonly app: string;
-  readonly calls: number;
   readonly ok: number;
-  readonly fullSeconds: number;
-  readonly meanCallsPerSecond: number;
-  readonly capUsedPercent: number;
-  readonly busiestSlidingSecond: number;
-  readonly busiestSecond: number;
-  readonly refusedForRate: number;
   /** Of ROOM_SAMPLE rooms read back from the mock, how many hold exactly the robots enqueued. */
   readonly sampleSeeded: number;
   readonly failedJobs: number;
@@ -190,17 +183,10 @@ async function twoApps(dir: string): Promise<AppsReport> {
     roomsPerApp: rooms,
     apps: APPS.map((a, i): AppFigures => {
       const s = appStats[i] as MockCallStats;
-      const cap = capUse(s.perSecond, a.ratePerSecond);
       return {
         app: a.name,
-        calls: s.calls,
+        ...apiFigures(s, a.ratePerSecond),
         ok: s.byOutcome.ok,
-        fullSeconds: cap.fullSeconds,
-        meanCallsPerSecond: round(cap.meanCallsPerSecond, 1),
-        capUsedPercent: round(cap.percent, 1),
-        busiestSlidingSecond: s.busiestSlidingSecond,
-        busiestSecond: s.busiestSecond,
-        refusedForRate: s.refusedForRate,
         sampleSeeded: sampleSeeded[i] ?? 0,
         failedJobs: failed[i] ?? 0,
         drainedAfterSeconds: round(((drainedAt.get(i) ?? started) - started) / 1000, 1),

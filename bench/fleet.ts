@@ -19,7 +19,7 @@ import { SEED_QUEUE_NAME } from '../src/queue/queue-names.js';
 import { signUserSig } from '../src/tencent/user-sig.js';
 import { runCli } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix, waitFor } from '../test/support/test-env.js';
-import { capUse } from './support/api-figures.js';
+import { apiFigures, type ApiFigures } from './support/api-figures.js';
 import { commonEnv, round, startMockProcess, startWorker, stopAll, writeRoomsFile } from './support/fleet-env.js';
 import { processUsage, type ProcessUsage } from './support/process-usage.js';
 
@@ -38,18 +38,10 @@ const rooms = Number(values.rooms);
 
 type Impl = 'seeder' | 'baseline';
 
-interface RunReport {
+interface RunReport extends ApiFigures {
   readonly impl: Impl;
   readonly workers: number;
   readonly rooms: number;
-  readonly calls: number;
-  readonly fullSeconds: number;
-  /** Calls the API took per second (refused ones left out), over the full seconds. */
-  readonly meanCallsPerSecond: number;
-  readonly capUsedPercent: number;
-  readonly busiestSlidingSecond: number;
-  readonly busiestSecond: number;
-  readonly refusedForRate: number;
   readonly cpuMsPerCall: number;
   readonly peakRssMbMax: number;
   readonly peakRssMbMean: number;
@@ -103,20 +95,13 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   // The baseline's Bottleneck keeps its own keys, named after its id (`<prefix>-baseline-limiter`).
   await deleteKeys(`b_${prefix}`);
 
-  const cap = capUse(stats.perSecond, Number(values['api-rate']));
   const cpuMs = usage.reduce((a, u) => a + u.cpuMs, 0);
   const rss = usage.map((u) => u.peakRssMb);
   return {
     impl,
     workers,
     rooms,
-    calls: stats.calls,
-    fullSeconds: cap.fullSeconds,
-    meanCallsPerSecond: round(cap.meanCallsPerSecond, 1),
-    capUsedPercent: round(cap.percent, 1),
-    busiestSlidingSecond: stats.busiestSlidingSecond,
-    busiestSecond: stats.busiestSecond,
-    refusedForRate: stats.refusedForRate,
+    ...apiFigures(stats, Number(values['api-rate'])),
     cpuMsPerCall: round(cpuMs / Math.max(1, stats.calls), 2),
     peakRssMbMax: round(Math.max(...rss), 0),
     peakRssMbMean: round(rss.reduce((a, b) => a + b, 0) / rss.length, 0),
