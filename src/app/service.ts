@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { loadSeedRules } from '../callbacks/load-seed-rules.js';
 import type { SeedRules } from '../callbacks/seed-rules.js';
 import type { AppConfig, HttpConfig, SeederConfig } from '../config/seeder-config.js';
-import { SeederError } from '../errors/seeder-error.js';
 import { buildHttpServer, type CallbackOptions } from '../http/build-http-server.js';
+import { cannotListen } from '../http/listen-error.js';
 import type { Logger } from '../log/logger.js';
 import type { SeederMetrics } from '../metrics/seeder-metrics.js';
 import { fleetMetrics, recordingInto } from './fleet-metrics.js';
@@ -146,11 +146,7 @@ async function listen(app: FastifyInstance, at: { readonly host: string; readonl
   try {
     await app.listen({ host: at.host, port: at.port });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new SeederError('CONFIG_INVALID', `cannot listen on ${at.host}:${at.port} (${code})`, {
-      hint: 'choose another PORT (or --port), or stop the process that holds this one',
-      cause: err,
-    });
+    throw cannotListen(at, 'PORT (or --port)', err);
   }
   // A TCP listener: address() is a string only for a pipe or a Unix socket.
   return app.server.address() as AddressInfo;

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log/logger.js';
+import { cannotListen } from './listen-error.js';
 
 export interface MetricsServer {
   readonly address: AddressInfo;
@@ -33,9 +34,10 @@ export async function startMetricsServer(o: { host: string; port: number; regist
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refused = (err: Error): void => reject(cannotListen(o, 'METRICS_PORT (or --metrics-port)', err));
+    server.once('error', refused);
     server.listen(o.port, o.host, () => {
-      server.off('error', reject);
+      server.off('error', refused);
       resolve();
     });
   });

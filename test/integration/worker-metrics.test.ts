@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openQueueRuntime } from '../../src/app/queue-runtime.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -7,7 +8,7 @@ import { enqueueRequests } from '../../src/queue/enqueue-requests.js';
 import { seedJobOptions } from '../../src/queue/job-options.js';
 import { isDrained } from '../../src/queue/queue-status.js';
 import { ChildReaper } from '../support/child-reaper.js';
-import { logLines, startCli } from '../support/cli-process.js';
+import { logLines, runCli, startCli } from '../support/cli-process.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus-text.js';
 import { deleteKeys, seederEnv, startTestMock, uniquePrefix, waitFor } from '../support/test-env.js';
 
@@ -62,6 +63,23 @@ describe('worker --metrics-port', () => {
       await expect(fetch(`${base}/healthz`)).rejects.toThrow();
     } finally {
       await q.close();
+    }
+  });
+
+  it('says which port is taken, and stops without working a job', async () => {
+    mock = await startTestMock();
+    prefix = uniquePrefix();
+    const env = seederEnv(prefix, mock.url);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const r = await runCli(['worker', '--metrics-port', String(port)], { ...env, METRICS_HOST: '127.0.0.1' });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+      expect(r.stderr).toContain('hint: choose another METRICS_PORT (or --metrics-port)');
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
     }
   });
 });
