@@ -1,5 +1,6 @@
-# Two stages: the build stage compiles src/ to dist/ with the dev dependencies (tsc); the runtime
-# image gets the production dependencies and the compiled JS only, no TypeScript and no transpiler.
+# Two stages: the build stage compiles src/ to dist/ with the dev dependencies (tsc, then esbuild
+# bundles the CLI into dist/bundle/); the runtime image gets the production dependencies and the
+# compiled JS only, no TypeScript and no transpiler.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -7,6 +8,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/bundle-cli.mjs ./scripts/
 RUN npm run build
 
 FROM node:20-bookworm-slim

@@ -1,12 +1,20 @@
 #!/usr/bin/env node
-// Runs the compiled CLI: dist/ is made by `npm run build`, which `npm ci` runs (the prepare script).
+// Runs the compiled CLI: dist/ (tsc's output, bundled into dist/bundle/) is made by
+// `npm run build`, which `npm ci` runs (the prepare script).
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/bundle/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('robot-seeder: dist/ has not been built\n  hint: run npm run build (npm ci runs it unless scripts are ignored)\n');
   process.exit(2);
 }
+// undici parses HTTP with llhttp compiled to WebAssembly. After some hundred responses V8
+// recompiles the parser with its optimizing compiler, which takes some 30 MB of memory for a
+// moment: the peak of every busy worker process. The baseline compiler's code is what runs until
+// then, and keeps running; CPU per call is the same (BENCHMARKS.md, "One worker with a million
+// jobs queued"). Set before any WebAssembly is compiled: undici compiles it at its first connection.
+setFlagsFromString('--liftoff-only');
 const { main } = await import(entry.href);
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -61,6 +61,8 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
     maxResponseSize: MAX_RESPONSE_BYTES,
   });
   let closing: Promise<void> | undefined;
+  /** The query's fixed part for the current UserSig, encoded once per UserSig rather than once per call. */
+  let signed = { sig: '', query: '' };
 
   /** The request, all made before the call's slot comes; null for a command this client does not send. */
   function requestOptions(
@@ -71,11 +73,12 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
   ): Dispatcher.RequestOptions | null {
     // Job data is untyped at run time: never let it steer the request path.
     if (!COMMANDS.has(command)) return null;
+    if (signed.sig !== sig || signed.query === '') {
+      signed = { sig, query: `?sdkappid=${sdkAppId}&identifier=${encodeURIComponent(admin)}&usersig=${encodeURIComponent(sig)}` };
+    }
     return {
       method: 'POST',
-      path:
-        `${pathPrefix}${SERVICE_PATH}/${command}?sdkappid=${sdkAppId}&identifier=${encodeURIComponent(admin)}` +
-        `&usersig=${encodeURIComponent(sig)}&random=${randomInt(0, UINT32_RANGE)}&contenttype=json`,
+      path: `${pathPrefix}${SERVICE_PATH}/${command}${signed.query}&random=${randomInt(0, UINT32_RANGE)}&contenttype=json`,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ GroupId: groupId, Member_Account: robots }),
     };

@@ -54,10 +54,11 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
   return async function processSeedJob(job: Job, token?: string): Promise<SeedResult> {
     const data = readJobData(job);
     if (data.verdict !== undefined) throw new bullmq.UnrecoverableError(describeVerdict(data.verdict));
-    const log = deps.logger.child({ jobId: job.id, groupId: data.groupId });
+    // Added to the few lines a job logs; a child logger per job would cost every call one.
+    const about = { jobId: job.id, groupId: data.groupId };
     const skipped = (await deps.skip?.(data)) ?? null;
     if (skipped !== null) {
-      log.info({ reason: skipped }, 'job skipped without a call');
+      deps.logger.info({ ...about, reason: skipped }, 'job skipped without a call');
       return { calls: 0, seeded: 0, skipped };
     }
     const lane = laneOfQueuePriority(job.priority);
@@ -69,7 +70,10 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
     const fail = async (outcome: CallOutcome, note = ''): Promise<never> => {
       const verdict: JobVerdict = { errorCode: outcome.errorCode, errorInfo: outcome.errorInfo + note };
       await job.updateData({ ...data, batchSize, doneCount: done, verdict } satisfies SeedJobData);
-      log.info({ errorCode: verdict.errorCode, requestId: outcome.requestId }, 'final answer; the job goes to the dead letters');
+      deps.logger.info(
+        { ...about, errorCode: verdict.errorCode, requestId: outcome.requestId },
+        'final answer; the job goes to the dead letters',
+      );
       throw new bullmq.UnrecoverableError(describeVerdict(verdict));
     };
 
@@ -86,7 +90,7 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
           // Halving stops at one account: a call of one account refused as too many cannot pass smaller.
           if (batch.length === 1) await fail(outcome, SINGLE_ACCOUNT_REFUSED);
           batchSize = Math.ceil(batch.length / 2);
-          log.info({ batchSize }, 'too many accounts for one call; splitting');
+          deps.logger.info({ ...about, batchSize }, 'too many accounts for one call; splitting');
           await job.updateData({ ...data, batchSize, doneCount: done });
           break;
         case 'resign':
@@ -99,7 +103,7 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
             break;
           }
           resigned = true;
-          log.info({ errorCode: outcome.errorCode }, 'UserSig refused; signed a new one');
+          deps.logger.info({ ...about, errorCode: outcome.errorCode }, 'UserSig refused; signed a new one');
           break;
         case 'account':
           // Reaches here only when the gate could not record the pause (Redis away): wait, no attempt used.
@@ -116,7 +120,7 @@ export function createSeedProcessor(deps: SeedProcessorDeps) {
             );
           }
           if (refused) {
-            log.info({ errorCode: outcome.errorCode }, 'rate limited by Tencent; delaying the job');
+            deps.logger.info({ ...about, errorCode: outcome.errorCode }, 'rate limited by Tencent; delaying the job');
             if (data.refusedSince === undefined) await job.updateData({ ...data, batchSize, doneCount: done, refusedSince: since });
           }
           await job.moveToDelayed(Date.now() + withJitter(deps.slowDownDelayMs), token);

@@ -93,7 +93,7 @@ describe('Dockerfile', () => {
 describe('the production entry point', () => {
   it('runs the compiled CLI with plain node', () => {
     const bin = read('bin/robot-seeder.js');
-    expect(bin).toContain("'../dist/cli/main.js'");
+    expect(bin).toContain("'../dist/bundle/main.js'");
     expect(bin).not.toMatch(/tsx|\.ts'/);
   });
 
