@@ -62,7 +62,7 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
   });
   let closing: Promise<void> | undefined;
   /** The query's fixed part for the current UserSig, encoded once per UserSig rather than once per call. */
-  let signed = { sig: '', query: '' };
+  let signed: { readonly sig: string; readonly query: string } | undefined;
 
   /** The request, all made before the call's slot comes; null for a command this client does not send. */
   function requestOptions(
@@ -73,7 +73,7 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
   ): Dispatcher.RequestOptions | null {
     // Job data is untyped at run time: never let it steer the request path.
     if (!COMMANDS.has(command)) return null;
-    if (signed.sig !== sig || signed.query === '') {
+    if (signed?.sig !== sig) {
       signed = { sig, query: `?sdkappid=${sdkAppId}&identifier=${encodeURIComponent(admin)}&usersig=${encodeURIComponent(sig)}` };
     }
     return {
