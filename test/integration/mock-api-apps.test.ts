@@ -38,11 +38,11 @@ async function startTwoApps(): Promise<MockTencentApi> {
 }
 
 /** A UserSig of the app's admin, made with the app's key (overrides: another key or SDKAppID). */
-function userSig(app: App, o: { secretKey?: string; sdkAppId?: number } = {}): string {
+function userSig(app: App, o: { secretKey?: string; sdkAppId?: number; identifier?: string } = {}): string {
   return signUserSig({
     sdkAppId: o.sdkAppId ?? app.sdkAppId,
     secretKey: o.secretKey ?? app.secretKey,
-    identifier: app.admin,
+    identifier: o.identifier ?? app.admin,
     timeSeconds: Math.floor(Date.now() / 1000) - 10,
     expireSeconds: 86_400,
   });
@@ -91,24 +91,12 @@ describe('mock Tencent API with several apps: each app is separate', () => {
     const alphaSig = userSig(ALPHA);
     expect(await addRobots(mock.url, ALPHA, 'room', { usersig: alphaSig })).toBe(0);
     // ALPHA's own UserSig sent as BETA's (its identifier is BETA's admin too, so only the app differs).
-    const alphaSigForBetaAdmin = signUserSig({
-      sdkAppId: ALPHA.sdkAppId,
-      secretKey: ALPHA.secretKey,
-      identifier: BETA.admin,
-      timeSeconds: Math.floor(Date.now() / 1000) - 10,
-      expireSeconds: 86_400,
-    });
+    const alphaSigForBetaAdmin = userSig(ALPHA, { identifier: BETA.admin });
     expect(await addRobots(mock.url, BETA, 'room', { usersig: alphaSigForBetaAdmin })).toBe(70014);
     // Made for BETA's SDKAppID, but signed with ALPHA's key.
     expect(await addRobots(mock.url, BETA, 'room', { usersig: userSig(BETA, { secretKey: ALPHA.secretKey }) })).toBe(70009);
     // ALPHA's admin is not BETA's: a good BETA UserSig of that account is no admin's.
-    const betaSigOfAlphaAdmin = signUserSig({
-      sdkAppId: BETA.sdkAppId,
-      secretKey: BETA.secretKey,
-      identifier: ALPHA.admin,
-      timeSeconds: Math.floor(Date.now() / 1000) - 10,
-      expireSeconds: 86_400,
-    });
+    const betaSigOfAlphaAdmin = userSig(BETA, { identifier: ALPHA.admin });
     expect(await addRobots(mock.url, BETA, 'room', { identifier: ALPHA.admin, usersig: betaSigOfAlphaAdmin })).toBe(60010);
     // The same UserSig ALPHA accepted above, now with BETA's SDKAppID: its verification was ALPHA's.
     expect(await addRobots(mock.url, BETA, 'room', { identifier: ALPHA.admin, usersig: alphaSig })).toBe(70014);
