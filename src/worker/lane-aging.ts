@@ -32,14 +32,15 @@ const BAND = 0x100000000;
  * the number of workers.
  */
 export function startLaneAging(o: LaneAgingOptions): { stop(): Promise<void> } {
-  const perTick = Math.max(1, Math.round(o.ratePerSecond * AGING_SHARE * ((o.intervalMs ?? 1000) / 1000)));
+  const intervalMs = o.intervalMs ?? 1000;
+  const perTick = Math.max(1, Math.round(o.ratePerSecond * AGING_SHARE * (intervalMs / 1000)));
   const lockKey = `${o.prefix}:lanes:aging`;
   const lanes = [QUEUE_PRIORITY.high, QUEUE_PRIORITY.normal, QUEUE_PRIORITY.low];
   let running: Promise<void> | null = null;
 
   const tick = async (): Promise<void> => {
     // Held a little less than a tick: the next tick, on any worker, may take it.
-    if ((await o.redis.set(lockKey, '1', 'PX', Math.max(1, (o.intervalMs ?? 1000) - 50), 'NX')) === null) return;
+    if ((await o.redis.set(lockKey, '1', 'PX', Math.max(1, intervalMs - 50), 'NX')) === null) return;
     const counts = await o.queue.getCountsPerPriority(lanes);
     let higherWaiting = 0;
     for (const lane of lanes) {
@@ -71,7 +72,7 @@ export function startLaneAging(o: LaneAgingOptions): { stop(): Promise<void> } {
     running = tick()
       .catch((err: unknown) => o.logger.warn({ err }, 'lane aging: cannot read or move jobs; trying again next second'))
       .finally(() => (running = null));
-  }, o.intervalMs ?? 1000);
+  }, intervalMs);
   timer.unref();
   return {
     async stop() {
