@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MockTencentApi } from '../../src/mock-api/mock-tencent-api.js';
 import { AUTH, startTestServer, type TestServer } from '../support/http-server.js';
@@ -92,6 +93,8 @@ describe('GET /metrics', () => {
     server = await startTestServer({ listen: true });
     const s = server;
     expect(sampleValue(await scrape(s), 'robot_seeder_queue_jobs', { state: 'waiting' })).toBe(0);
+    // ioredis keeps the status 'ready' until the socket's close event, and refuses connect() before it.
+    const ended = once(s.q.redis, 'end');
     s.q.redis.disconnect();
     const m = await scrape(s);
     expect(sampleValue(m, 'robot_seeder_queue_jobs', { state: 'waiting' })).toBeNaN();
@@ -99,6 +102,7 @@ describe('GET /metrics', () => {
     expect(sampleValue(m, 'robot_seeder_limiter_rate_per_second')).toBeNaN();
     // Connected again, as the service's reconnecting connection would be. (Closing the server with its
     // connection ended by hand would also leave ioredis's 2 s disconnect timer running.)
+    await ended;
     await s.q.redis.connect();
     const back = await scrape(s);
     expect(sampleValue(back, 'robot_seeder_queue_jobs', { state: 'waiting' })).toBe(0);
