@@ -46,7 +46,8 @@ export async function bufferRequests<T, Tally extends InvalidCount>(
         await records.close();
         continue;
       }
-      await records.push(o.plan(request));
+      const storing = records.push(o.plan(request));
+      if (storing !== undefined) await storing;
     }
     if (refused()) await records.close();
   } catch (err) {

@@ -15,8 +15,8 @@ const BLOCK_CHARS = 256 * 1024;
  * Text, not the objects: a 100,000-line file held as objects (~570 bytes each on the heap)
  * cost more in garbage collection than the whole JSON round trip. In memory the lines are
  * kept in blocks of BLOCK_RECORDS (one small string per record cost more collection too), and
- * parsed back one record at a time (a block parsed whole kept a thousand records alive at once,
- * which the collector copied).
+ * given back a block at a time: one step of an async iteration per record cost more than
+ * parsing it.
  */
 export class SpoolBuffer<T> {
   readonly #memoryBytes: number;
@@ -38,26 +38,35 @@ export class SpoolBuffer<T> {
     return this.#spool?.path;
   }
 
-  /** Keeps `record`. Its JSON text counts against the memory bound (a character as a byte) once its block is full. */
-  async push(record: T): Promise<void> {
+  /**
+   * Keeps `record`. Its JSON text counts against the memory bound (a character as a byte) once
+   * its block is full; only then is a promise returned (the block being stored), to await before
+   * the next push: most pushes cost no step of the event loop.
+   */
+  push(record: T): Promise<void> | undefined {
     const text = JSON.stringify(record);
     this.#block.push(text);
     this.#blockChars += text.length;
-    if (this.#block.length >= BLOCK_RECORDS || this.#blockChars >= BLOCK_CHARS) await this.#seal();
+    return this.#block.length >= BLOCK_RECORDS || this.#blockChars >= BLOCK_CHARS ? this.#seal() : undefined;
   }
 
-  /** Every record in the order pushed; read once, after the last push. */
-  async *drain(): AsyncGenerator<T> {
+  /** Every record in the order pushed, in batches of at most BLOCK_RECORDS; read once, after the last push. */
+  async *drain(): AsyncGenerator<T[]> {
     await this.#seal();
     const memory = this.#memory;
     this.#memory = [];
     this.#bytes = 0;
     // Both hold only what push() wrote, so each line parses back to a T.
-    for (const block of memory) {
-      for (const line of block.split('\n')) yield JSON.parse(line) as T;
-    }
+    for (const block of memory) yield block.split('\n').map((line) => JSON.parse(line) as T);
     if (this.#spool === undefined) return;
-    for await (const line of this.#spool.lines()) yield JSON.parse(line) as T;
+    let batch: T[] = [];
+    for await (const line of this.#spool.lines()) {
+      batch.push(JSON.parse(line) as T);
+      if (batch.length < BLOCK_RECORDS) continue;
+      yield batch;
+      batch = [];
+    }
+    if (batch.length > 0) yield batch;
   }
 
   /** Drops the records and removes the spool file; safe to call more than once. */

@@ -23,6 +23,6 @@ export function enqueueRequests(
   return writeJobs(sink, planned(requests, o), o);
 }
 
-async function* planned(requests: AsyncIterable<SeedRequest> | Iterable<SeedRequest>, o: EnqueueOptions): AsyncGenerator<PlannedJob[]> {
-  for await (const request of requests) yield planJobs(o.command, request, o.maxRobotsPerCall, o.campaignRun);
+async function* planned(requests: AsyncIterable<SeedRequest> | Iterable<SeedRequest>, o: EnqueueOptions): AsyncGenerator<PlannedJob[][]> {
+  for await (const request of requests) yield [planJobs(o.command, request, o.maxRobotsPerCall, o.campaignRun)];
 }

@@ -61,15 +61,17 @@ interface Chunk {
 }
 
 /**
- * Writes the jobs of each request (one element of `requests`) to the seed queue with BullMQ's
- * `addBulk`, several calls in flight at once. When a call fails, no further call is started,
+ * Writes the jobs of each request to the seed queue with BullMQ's `addBulk`, several calls in
+ * flight at once. `batches` gives the requests (each the jobs it was planned into) in input
+ * order, some at a time: a step of an async iteration per request would cost more than the
+ * request's own work. When a call fails, no further call is started,
  * the ones in flight are awaited, and the first error is thrown: by then `onProgress` has
  * reported every acknowledged call and nothing else, so a caller can say truthfully how far it
  * got. Job ids are deterministic, so writing the same requests again adds nothing twice.
  */
 export async function writeJobs(
   queue: JobSink,
-  requests: AsyncIterable<readonly PlannedJob[]> | Iterable<readonly PlannedJob[]>,
+  batches: AsyncIterable<ReadonlyArray<readonly PlannedJob[]>> | Iterable<ReadonlyArray<readonly PlannedJob[]>>,
   o: WriteJobsOptions,
 ): Promise<EnqueueProgress> {
   const chunkSize = o.chunkSize ?? DEFAULT_CHUNK_JOBS;
@@ -103,21 +105,24 @@ export async function writeJobs(
 
   let chunk: Chunk = { jobs: [], requests: 0 };
   try {
-    for await (const jobs of requests) {
+    for await (const requests of batches) {
+      for (const jobs of requests) {
+        if (stopped()) break;
+        if (chunk.jobs.length > 0 && chunk.jobs.length + jobs.length > chunkSize) {
+          send(chunk);
+          chunk = { jobs: [], requests: 0 };
+          while (inFlight.size >= depth) await Promise.race(inFlight);
+        }
+        for (const job of jobs) {
+          const opts =
+            job.priority === undefined
+              ? { ...o.jobOptions, jobId: job.jobId }
+              : { ...o.jobOptions, jobId: job.jobId, priority: job.priority };
+          chunk.jobs.push({ name: SEED_JOB_NAME, data: job.data, opts });
+        }
+        chunk.requests += 1;
+      }
       if (stopped()) break;
-      if (chunk.jobs.length > 0 && chunk.jobs.length + jobs.length > chunkSize) {
-        send(chunk);
-        chunk = { jobs: [], requests: 0 };
-        while (inFlight.size >= depth) await Promise.race(inFlight);
-      }
-      for (const job of jobs) {
-        const opts =
-          job.priority === undefined
-            ? { ...o.jobOptions, jobId: job.jobId }
-            : { ...o.jobOptions, jobId: job.jobId, priority: job.priority };
-        chunk.jobs.push({ name: SEED_JOB_NAME, data: job.data, opts });
-      }
-      chunk.requests += 1;
     }
     if (!stopped() && chunk.jobs.length > 0) send(chunk);
   } finally {

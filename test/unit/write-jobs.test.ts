@@ -9,7 +9,12 @@ function request(name: string, jobs = 1): PlannedJob[] {
     data: { command: 'add_robots', groupId: name, robots: [`bot-${i}`] },
   }));
 }
-const requests = (n: number, jobsEach = 1): PlannedJob[][] => Array.from({ length: n }, (_, i) => request(`room-${i}`, jobsEach));
+const list = (n: number, jobsEach = 1): PlannedJob[][] => Array.from({ length: n }, (_, i) => request(`room-${i}`, jobsEach));
+/** Requests as writeJobs reads them: in batches of `size` (3 by default, so batches never line up with chunks). */
+function inBatches<T>(items: readonly T[], size = 3): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+const requests = (n: number, jobsEach = 1): PlannedJob[][][] => inBatches(list(n, jobsEach));
 
 type Call = { readonly ids: string[]; resolve: () => void; reject: (err: Error) => void };
 
@@ -48,21 +53,24 @@ function recordingSink(): { sink: JobSink; calls: string[][] } {
 }
 
 describe('writeJobs', () => {
-  it('writes chunks of at most chunkSize jobs, never splitting a request, in order, with the job options and ids', async () => {
-    const { sink, calls } = recordingSink();
-    const seen: Array<Parameters<JobSink['addBulk']>[0]> = [];
-    const recording: JobSink = { addBulk: (jobs) => (seen.push(jobs), sink.addBulk(jobs)) };
-    const input = [request('a', 2), request('b', 2), request('c', 1), request('d', 3), request('e', 5)];
-    const r = await writeJobs(recording, input, { jobOptions: { attempts: 3 }, chunkSize: 4 });
-    expect(calls).toEqual([
-      ['add-a-0', 'add-a-1', 'add-b-0', 'add-b-1'],
-      ['add-c-0', 'add-d-0', 'add-d-1', 'add-d-2'],
-      // One request alone may exceed the chunk size.
-      ['add-e-0', 'add-e-1', 'add-e-2', 'add-e-3', 'add-e-4'],
-    ]);
-    expect(seen[0]?.[0]).toEqual({ name: 'seed', data: input[0]?.[0]?.data, opts: { attempts: 3, jobId: 'add-a-0' } });
-    expect(r).toEqual({ requests: 5, jobs: 13, added: 13, superseded: 0 });
-  });
+  it.each([1, 2, 5])(
+    'writes chunks of at most chunkSize jobs, never splitting a request, in order, with the job options and ids (batches of %i)',
+    async (batchSize) => {
+      const { sink, calls } = recordingSink();
+      const seen: Array<Parameters<JobSink['addBulk']>[0]> = [];
+      const recording: JobSink = { addBulk: (jobs) => (seen.push(jobs), sink.addBulk(jobs)) };
+      const input = [request('a', 2), request('b', 2), request('c', 1), request('d', 3), request('e', 5)];
+      const r = await writeJobs(recording, inBatches(input, batchSize), { jobOptions: { attempts: 3 }, chunkSize: 4 });
+      expect(calls).toEqual([
+        ['add-a-0', 'add-a-1', 'add-b-0', 'add-b-1'],
+        ['add-c-0', 'add-d-0', 'add-d-1', 'add-d-2'],
+        // One request alone may exceed the chunk size.
+        ['add-e-0', 'add-e-1', 'add-e-2', 'add-e-3', 'add-e-4'],
+      ]);
+      expect(seen[0]?.[0]).toEqual({ name: 'seed', data: input[0]?.[0]?.data, opts: { attempts: 3, jobId: 'add-a-0' } });
+      expect(r).toEqual({ requests: 5, jobs: 13, added: 13, superseded: 0 });
+    },
+  );
 
   it('keeps at most `depth` calls in flight', async () => {
     const held = new HeldSink();
@@ -125,7 +133,7 @@ describe('writeJobs', () => {
   it('when reading the requests fails (the spool), waits for the calls in flight before passing the error on', async () => {
     const held = new HeldSink();
     const progress: EnqueueProgress[] = [];
-    function* failing(): Generator<PlannedJob[]> {
+    function* failing(): Generator<PlannedJob[][]> {
       yield* requests(25);
       throw new Error('spool unreadable');
     }

@@ -29,7 +29,7 @@ function read(path: string, o: { memoryBytes: number; refuseInvalid: boolean }):
 
 async function drained(b: BufferedJobFile<string>): Promise<string[]> {
   const out: string[] = [];
-  for await (const r of b.records.drain()) out.push(r);
+  for await (const batch of b.records.drain()) out.push(...batch);
   await b.close();
   return out;
 }

@@ -14,7 +14,7 @@ const rec = (id: number): Rec => ({ id, robots: [`bot-${id}`, 'bot-\u00e9\u4e2d'
 
 async function drainAll<T>(b: SpoolBuffer<T>): Promise<T[]> {
   const out: T[] = [];
-  for await (const r of b.drain()) out.push(r);
+  for await (const batch of b.drain()) out.push(...batch);
   return out;
 }
 
@@ -51,6 +51,22 @@ describe('SpoolBuffer', () => {
     expect(back).toEqual(Array.from({ length: total }, (_, i) => rec(i)));
     await b.close();
     await expect(stat(path ?? '')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('gives the records back in batches of at most 1,000, from memory and from the spool alike', async () => {
+    const oneRecord = JSON.stringify(rec(10)).length;
+    const b = buffer(oneRecord * 2_500);
+    for (let i = 0; i < 5_500; i += 1) await b.push(rec(i));
+    expect(b.spoolPath).toBeDefined();
+    const sizes: number[] = [];
+    let next = 0;
+    for await (const batch of b.drain()) {
+      sizes.push(batch.length);
+      for (const r of batch) expect(r.id).toBe(next++);
+    }
+    expect(next).toBe(5_500);
+    expect(Math.max(...sizes)).toBe(1_000);
+    expect(sizes.reduce((a, n) => a + n, 0)).toBe(5_500);
   });
 
   it('spools everything with a bound of 0, and close() is safe twice', async () => {
