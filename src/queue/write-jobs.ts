@@ -8,12 +8,13 @@ export const NOTHING_WRITTEN: EnqueueProgress = { requests: 0, jobs: 0, added: 0
 /** Jobs per `addBulk` call: BullMQ's own examples use 1,000. */
 export const DEFAULT_CHUNK_JOBS = 1000;
 /**
- * `addBulk` calls in flight at once. One at a time leaves Redis idle while this process builds
- * the next chunk, and this process idle while Redis runs the last. Two overlap them; more only
- * kept more chunks' BullMQ objects alive for the garbage collector to copy (BENCHMARKS.md has
- * depths 1 to 8 measured as whole `enqueue` processes).
+ * `addBulk` calls in flight at once. Each call is two round trips one after the other (which of
+ * its jobs are already queued or dead-lettered, then the jobs), so one at a time leaves Redis and
+ * this process waiting on each other. Four hid most of that wait (100,000 lines: 4.4 s against
+ * 5.5 s with two); eight saved little more and held 30 MB more of chunks in flight
+ * (BENCHMARKS.md, "Enqueue").
  */
-export const DEFAULT_WRITE_DEPTH = 2;
+export const DEFAULT_WRITE_DEPTH = 4;
 
 export interface WriteJobsOptions {
   readonly jobOptions: JobsOptions;
