@@ -3,6 +3,7 @@ import type { BottleneckDatastore, DrainableLimiter } from './bottleneck-datasto
 import { describeRedisFailure } from '../redis/redis-failure.js';
 import { RedisClock } from './redis-clock.js';
 import type { LedgerHealing, LedgerReply, SlotLedger } from './slot-ledger.js';
+import { timerDelay } from './timer-delay.js';
 
 /** A fleet slot this process holds, in local time (`performance.now()`). */
 export interface HeldSlot {
@@ -117,11 +118,9 @@ export class FleetSlotStore implements BottleneckDatastore {
     }
     this.#granted = slot;
     this.#running += 1;
-    // Bottleneck waits with setTimeout, which counts from the event loop's cached clock (whole ms,
-    // read when the loop turn began) and so fired before the slot for 72% of calls; each then took
-    // a second timer to wait out the rest (shared-limiter's runAtSlot). A whole millisecond more
-    // means one timer per call: 5% less CPU per call, sent about 1 ms later in the slot's 10 ms.
-    return Promise.resolve({ success: true, wait: Math.max(0, Math.ceil(slot.latest - now) + 1), reservoir: null });
+    // Bottleneck waits with setTimeout: a timer that fired before the slot took a second one to
+    // wait out the rest (shared-limiter's runAtSlot). One timer per call is 5% less CPU per call.
+    return Promise.resolve({ success: true, wait: timerDelay(slot.latest - now), reservoir: null });
   }
 
   __free__(): Promise<{ running: number }> {

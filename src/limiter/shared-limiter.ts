@@ -7,6 +7,7 @@ import { FleetSlotStore, type FleetSlotStats, type HeldSlot } from './fleet-slot
 import { LEDGER_POLICY, ledgerPolicy } from './ledger-policy.js';
 import { SlotLedger } from './slot-ledger.js';
 import { CallNotSentError } from '../tencent/call-outcome.js';
+import { timerDelay } from './timer-delay.js';
 
 export interface SharedLimiterOptions {
   /** A connection that waits out Redis restarts (the worker role); the ledger's script is defined on it. */
@@ -96,8 +97,8 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
     if (ticket.released || slot === null) return SKIPPED;
     let now = performance.now();
     // Timers run on the loop's cached clock and may fire a little early: a call never leaves before its slot.
-    if (now < slot.latest) {
-      await sleep(Math.ceil(slot.latest - now));
+    while (now < slot.latest) {
+      await sleep(timerDelay(slot.latest - now));
       now = performance.now();
     }
     const late = now - slot.earliest;
