@@ -49,6 +49,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     rateLimitPerSecond,
     workerConcurrency: r.integer('WORKER_CONCURRENCY', 50, 1, 10_000),
     workerMaxConcurrency: r.integer('WORKER_MAX_CONCURRENCY', 500, 1, 10_000),
+    workerYoungGenerationMb: r.integer('WORKER_YOUNG_GENERATION_MB', 16, 0, 1024),
     maxRobotsPerCall: r.integer('MAX_ROBOTS_PER_CALL', DEFAULT_MAX_ROBOTS_PER_CALL, 1, 10_000),
     maxRobotsPerLine: r.integer('MAX_ROBOTS_PER_LINE', DEFAULT_MAX_ROBOTS_PER_LINE, 1, 1_000_000),
     enqueueMemoryMb: r.integer('ENQUEUE_MEMORY_MB', 64, 0, 1_048_576),

@@ -14,6 +14,11 @@ export interface SeederConfig {
   readonly workerConcurrency: number;
   /** `WORKER_MAX_CONCURRENCY`, default 500: the ceiling when concurrency rises to keep the rate as API latency grows. */
   readonly workerMaxConcurrency: number;
+  /**
+   * `WORKER_YOUNG_GENERATION_MB`, default 16: V8's young generation in a `worker` process stops
+   * growing at this size; 0 leaves it to V8 (up to 32 MB).
+   */
+  readonly workerYoungGenerationMb: number;
   /** `MAX_ROBOTS_PER_CALL`, default 500: longer robot lists are split into several jobs at enqueue time. */
   readonly maxRobotsPerCall: number;
   /**

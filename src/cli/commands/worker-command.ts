@@ -1,4 +1,5 @@
 import { openWorkerService } from '../../app/worker-service.js';
+import { capYoungGeneration, currentNodeOptions } from '../../runtime/young-generation-cap.js';
 import { integerFlag, parseCommandArgs } from '../cli-args.js';
 import { COMMON_FLAGS, createCliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -14,11 +15,17 @@ export async function workerCommand(args: readonly string[]): Promise<number> {
   );
   integerFlag('concurrency', values.concurrency, 1, 10_000);
   const ctx = createCliContext(values, { tencent: true });
+  const young = capYoungGeneration(ctx.config.workerYoungGenerationMb, { nodeOptions: currentNodeOptions() });
   const w = await openWorkerService(ctx.config, ctx.logger);
   if (w.metricsAddress !== null) ctx.logger.info({ address: w.metricsAddress }, 'metrics listening: GET /metrics, GET /healthz');
   for (const r of w.runtimes) {
     ctx.logger.info(
-      { app: r.app.name, concurrency: ctx.config.workerConcurrency, ratePerSecond: r.app.rateLimitPerSecond },
+      {
+        app: r.app.name,
+        concurrency: ctx.config.workerConcurrency,
+        ratePerSecond: r.app.rateLimitPerSecond,
+        youngGenerationMb: young.active ? ctx.config.workerYoungGenerationMb : 'V8',
+      },
       'worker started',
     );
   }
@@ -26,6 +33,7 @@ export async function workerCommand(args: readonly string[]): Promise<number> {
     onShutdownSignals(() => resolve(), ctx.logger);
   });
   await w.close();
+  young.stop();
   for (const r of w.runtimes) {
     const s = r.stats.snapshot();
     ctx.logger.info({ app: r.app.name, calls: s.calls, byKind: s.byKind, limiter: r.limiter.stats() }, 'worker stopped');
