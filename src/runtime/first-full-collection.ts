@@ -1,0 +1,67 @@
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+const MB = 1024 * 1024;
+/** Where a worker runs it: twice the live heap of a busy worker (about 10 MB). */
+export const WORKER_FIRST_COLLECTION_MB = 20;
+const CHECK_EVERY_MS = 1000;
+/** A fall of the old generation this large between two checks is a full collection of V8's own. */
+const COLLECTED_DROP_BYTES = MB;
+
+export interface FirstFullCollectionOptions {
+  /** Reads the old generation's used bytes; default: V8's `old_space` statistics. */
+  readonly oldBytes?: () => number;
+  /** Runs a full collection; default: V8's `gc()`. */
+  readonly collect?: () => void;
+  /** Told what the collection did. */
+  readonly onCollected?: (report: { readonly beforeMb: number; readonly afterMb: number; readonly pauseMs: number }) => void;
+}
+
+export interface FirstFullCollection {
+  stop(): void;
+}
+
+/**
+ * One full garbage collection, early, in a long-running worker process. V8 starts a process with
+ * an old-generation limit sized for heaps far bigger than a worker's (some 10 MB live): garbage
+ * piles up there for a minute or more, 20–25 MB of resident memory, until V8's first full
+ * collection; from then on V8 sizes the limit to the live heap and the pile stays small. When the
+ * old generation first holds `thresholdMb`, this runs that first collection (one pause of some
+ * 20 ms; a call whose slot it delays is booked again, never sent late), unless V8 has run one of
+ * its own by then. Measured in BENCHMARKS.md ("One worker with a million jobs queued").
+ */
+export function collectOnceAt(thresholdMb: number, o: FirstFullCollectionOptions = {}): FirstFullCollection {
+  const oldBytes = o.oldBytes ?? oldSpaceBytes;
+  const collect = o.collect ?? v8Collect;
+  let last = oldBytes();
+  const timer = setInterval(() => {
+    const now = oldBytes();
+    if (now < last - COLLECTED_DROP_BYTES) return stop();
+    last = now;
+    if (now < thresholdMb * MB) return undefined;
+    stop();
+    const started = performance.now();
+    collect();
+    o.onCollected?.({ beforeMb: round(now / MB), afterMb: round(oldBytes() / MB), pauseMs: round(performance.now() - started) });
+    return undefined;
+  }, CHECK_EVERY_MS);
+  timer.unref();
+  function stop(): void {
+    clearInterval(timer);
+  }
+  return { stop };
+}
+
+function oldSpaceBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.space_used_size ?? 0;
+}
+
+/** V8's `gc()`, which Node gives only to processes started with --expose-gc, or to contexts made after the flag is set. */
+function v8Collect(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
