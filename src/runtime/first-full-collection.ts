@@ -5,8 +5,6 @@ const MB = 1024 * 1024;
 /** Where a worker runs it: twice the live heap of a busy worker (about 10 MB). */
 export const WORKER_FIRST_COLLECTION_MB = 20;
 const CHECK_EVERY_MS = 1000;
-/** A fall of the old generation this large between two checks is a full collection of V8's own. */
-const COLLECTED_DROP_BYTES = MB;
 
 export interface FirstFullCollectionOptions {
   /** Reads the old generation's used bytes; default: V8's `old_space` statistics. */
@@ -22,34 +20,27 @@ export interface FirstFullCollection {
 }
 
 /**
- * One full garbage collection, early, in a long-running worker process. V8 starts a process with
- * an old-generation limit sized for heaps far bigger than a worker's (some 10 MB live): garbage
- * piles up there for a minute or more, 20–25 MB of resident memory, until V8's first full
- * collection; from then on V8 sizes the limit to the live heap and the pile stays small. When the
- * old generation first holds `thresholdMb`, this runs that first collection (one pause of some
- * 20 ms; a call whose slot it delays is booked again, never sent late), unless V8 has run one of
- * its own by then. Measured in BENCHMARKS.md ("One worker with a million jobs queued").
+ * One full garbage collection, early, in a long-running worker process. After start-up V8 lets
+ * the old generation grow far past a worker's live heap (some 10 MB): garbage piles up there for
+ * a minute or more, 20–25 MB of resident memory, until V8's first full collection under load;
+ * from then on V8 sizes its limit to the live heap and the pile stays small. This runs that
+ * collection when the old generation first holds `thresholdMb`, once (a pause of 10–20 ms; a
+ * call whose slot it delays is booked again, never sent late). Measured in BENCHMARKS.md ("One
+ * worker with a million jobs queued").
  */
 export function collectOnceAt(thresholdMb: number, o: FirstFullCollectionOptions = {}): FirstFullCollection {
   const oldBytes = o.oldBytes ?? oldSpaceBytes;
   const collect = o.collect ?? v8Collect;
-  let last = oldBytes();
   const timer = setInterval(() => {
-    const now = oldBytes();
-    if (now < last - COLLECTED_DROP_BYTES) return stop();
-    last = now;
-    if (now < thresholdMb * MB) return undefined;
-    stop();
+    const before = oldBytes();
+    if (before < thresholdMb * MB) return;
+    clearInterval(timer);
     const started = performance.now();
     collect();
-    o.onCollected?.({ beforeMb: round(now / MB), afterMb: round(oldBytes() / MB), pauseMs: round(performance.now() - started) });
-    return undefined;
+    o.onCollected?.({ beforeMb: round(before / MB), afterMb: round(oldBytes() / MB), pauseMs: round(performance.now() - started) });
   }, CHECK_EVERY_MS);
   timer.unref();
-  function stop(): void {
-    clearInterval(timer);
-  }
-  return { stop };
+  return { stop: () => clearInterval(timer) };
 }
 
 function oldSpaceBytes(): number {

@@ -29,19 +29,6 @@ describe('collectOnceAt', () => {
     expect(collect).toHaveBeenCalledTimes(1);
   });
 
-  it('leaves it to V8 once V8 has collected on its own (the old generation fell)', () => {
-    vi.useFakeTimers();
-    let old = 15 * MB;
-    const collect = vi.fn();
-    collectOnceAt(20, { oldBytes: () => old, collect });
-    vi.advanceTimersByTime(1000);
-    old = 9 * MB;
-    vi.advanceTimersByTime(1000);
-    old = 30 * MB;
-    vi.advanceTimersByTime(10_000);
-    expect(collect).not.toHaveBeenCalled();
-  });
-
   // V8 itself: garbage that outlived the young generation stays in the old one until a full
   // collection; the default collector (V8's gc(), reached at run time) frees it. Its own process.
   it('frees the old generation of a real process', () => {
