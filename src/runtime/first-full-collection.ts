@@ -1,5 +1,6 @@
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { heapSpace } from './heap-space.js';
 
 const MB = 1024 * 1024;
 /** Where a worker runs it: twice the live heap of a busy worker (about 10 MB). */
@@ -29,7 +30,7 @@ export interface FirstFullCollection {
  * worker with a million jobs queued").
  */
 export function collectOnceAt(thresholdMb: number, o: FirstFullCollectionOptions = {}): FirstFullCollection {
-  const oldBytes = o.oldBytes ?? oldSpaceBytes;
+  const oldBytes = o.oldBytes ?? (() => heapSpace('old_space').space_used_size);
   const collect = o.collect ?? v8Collect;
   const timer = setInterval(() => {
     const before = oldBytes();
@@ -41,10 +42,6 @@ export function collectOnceAt(thresholdMb: number, o: FirstFullCollectionOptions
   }, CHECK_EVERY_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
-}
-
-function oldSpaceBytes(): number {
-  return getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.space_used_size ?? 0;
 }
 
 /** V8's `gc()`, which Node gives only to processes started with --expose-gc, or to contexts made after the flag is set. */

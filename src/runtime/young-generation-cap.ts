@@ -1,4 +1,5 @@
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
+import { heapSpace } from './heap-space.js';
 
 const MB = 1024 * 1024;
 /** V8's own growth factor of the young generation (`--semi-space-growth-factor`). */
@@ -36,7 +37,8 @@ export function capYoungGeneration(capMb: number, o: YoungGenerationCapOptions):
   if (capMb === 0 || o.nodeOptions.some((option) => option.startsWith('--max-semi-space-size'))) {
     return { active: false, stop: () => undefined };
   }
-  const youngBytes = o.youngBytes ?? newSpaceBytes;
+  // new_space's size is both semi-spaces: the young generation as a whole.
+  const youngBytes = o.youngBytes ?? (() => heapSpace('new_space').space_size);
   const setGrowthFactor = o.setGrowthFactor ?? ((factor: number) => setFlagsFromString(`--semi-space-growth-factor=${factor}`));
   let capped = false;
   const check = (): void => {
@@ -61,9 +63,4 @@ export function capYoungGeneration(capMb: number, o: YoungGenerationCapOptions):
 /** This process's Node options: its command line's and NODE_OPTIONS. */
 export function currentNodeOptions(): string[] {
   return [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/).filter((o) => o !== '')];
-}
-
-/** The young generation's size (both semi-spaces), as V8 reports it. */
-function newSpaceBytes(): number {
-  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 }

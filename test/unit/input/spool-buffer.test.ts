@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpoolBuffer } from '../../../src/input/spool-buffer.js';
+import { runModuleScript, srcSpecifier } from '../../support/module-script.js';
 
 interface Rec {
   readonly id: number;
@@ -92,9 +92,9 @@ describe('SpoolBuffer', () => {
   });
 
   it('leaves no file behind when the process exits without closing it', async () => {
-    const script = `import { SpoolBuffer } from ${JSON.stringify(new URL('../../../src/input/spool-buffer.ts', import.meta.url).href)};
+    const script = `import { SpoolBuffer } from ${srcSpecifier('../../../src/input/spool-buffer.ts', import.meta.url)};
       const b = new SpoolBuffer(0); for (let i = 0; i < 1000; i += 1) await b.push({ a: i }); console.log(b.spoolPath); process.exit(0);`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const r = runModuleScript(script);
     expect(r.status, r.stderr).toBe(0);
     const path = r.stdout.trim();
     expect(path.startsWith(join(tmpdir(), 'robot-seeder-spool-'))).toBe(true);

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collectOnceAt } from '../../../src/runtime/first-full-collection.js';
+import { runModuleScript, srcSpecifier } from '../../support/module-script.js';
 
 const MB = 1024 * 1024;
 
@@ -33,7 +33,7 @@ describe('collectOnceAt', () => {
   // collection; the default collector (V8's gc(), reached at run time) frees it. Its own process.
   it('frees the old generation of a real process', () => {
     const script = `
-      const { collectOnceAt } = await import(${JSON.stringify(new URL('../../../src/runtime/first-full-collection.ts', import.meta.url).pathname)});
+      const { collectOnceAt } = await import(${srcSpecifier('../../../src/runtime/first-full-collection.ts', import.meta.url)});
       let kept = [];
       for (let i = 0; i < 300000; i++) { kept.push({ i, s: 'x' + i }); if (i % 1000 === 0) await null; }
       for (let i = 0; i < 5; i++) { const young = []; for (let j = 0; j < 200000; j++) young.push({ j }); }
@@ -41,7 +41,7 @@ describe('collectOnceAt', () => {
       collectOnceAt(1, { onCollected: (r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); } });
       setTimeout(() => process.exit(1), 5000);
     `;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const r = runModuleScript(script);
     expect(r.stderr).toBe('');
     const report = JSON.parse(r.stdout) as { beforeMb: number; afterMb: number };
     expect(report.beforeMb - report.afterMb).toBeGreaterThan(10);

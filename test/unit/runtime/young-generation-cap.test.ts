@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { capYoungGeneration } from '../../../src/runtime/young-generation-cap.js';
+import { runModuleScript, srcSpecifier } from '../../support/module-script.js';
 
 const MB = 1024 * 1024;
 
@@ -48,7 +48,7 @@ describe('capYoungGeneration', () => {
     [16, 16],
   ])('holds the young generation of a real process (cap %i MB: %i MB)', (capMb, expectedMb) => {
     const script = `
-      const { capYoungGeneration } = await import(${JSON.stringify(new URL('../../../src/runtime/young-generation-cap.ts', import.meta.url).pathname)});
+      const { capYoungGeneration } = await import(${srcSpecifier('../../../src/runtime/young-generation-cap.ts', import.meta.url)});
       const v8 = await import('node:v8');
       capYoungGeneration(${capMb}, { nodeOptions: [] });
       const keep = new Array(100000);
@@ -60,7 +60,7 @@ describe('capYoungGeneration', () => {
       process.stdout.write(String(young / ${MB}));
       process.exit(0);
     `;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const r = runModuleScript(script);
     expect({ stderr: r.stderr, youngMb: Number(r.stdout) }).toEqual({ stderr: '', youngMb: expectedMb });
   });
 });
