@@ -5,6 +5,8 @@ export interface ConcurrencyTunerOptions {
   readonly target: { concurrency: number };
   /** Recent call latency in ms. */
   readonly latencyMs: () => number;
+  /** How long a job stays in hand after its call's answer, in ms (the completion batch's hold). */
+  readonly heldMs: number;
   readonly ratePerSecond: number;
   /** Never below this (the configured WORKER_CONCURRENCY). */
   readonly min: number;
@@ -16,8 +18,8 @@ export interface ConcurrencyTunerOptions {
 }
 
 /**
- * Little's law: keeping `rate` calls per second going when each takes `latency` seconds needs
- * rate × latency calls in flight. When the API slows down, a fixed concurrency would cap the
+ * Little's law: keeping `rate` calls per second going when each job is in hand `latency` seconds
+ * (its call, and the completion batch's hold after it) needs rate × latency jobs in hand. When the API slows down, a fixed concurrency would cap the
  * rate below the limiter's; this raises it (with 50% headroom), and lowers it again after.
  */
 export function neededConcurrency(ratePerSecond: number, latencyMs: number, min: number, max: number): number {
@@ -29,7 +31,7 @@ export function startConcurrencyTuner(o: ConcurrencyTunerOptions): { stop(): voi
   const timer = setInterval(() => {
     const latency = o.latencyMs();
     if (latency <= 0) return;
-    const next = neededConcurrency(o.ratePerSecond, latency, o.min, o.max);
+    const next = neededConcurrency(o.ratePerSecond, latency + o.heldMs, o.min, o.max);
     if (next !== o.target.concurrency) {
       o.logger.info(
         { from: o.target.concurrency, to: next, latencyMs: Math.round(latency) },
