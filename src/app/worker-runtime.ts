@@ -100,7 +100,11 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     ...(o.skip === undefined ? {} : { skip: o.skip }),
   });
   // BullMQ completes jobs on this connection: results handed over together leave in one write.
-  const completions = completionBatch({ holdMs: COMPLETION_HOLD_MS, socket: () => ('stream' in q.redis ? q.redis.stream : null) });
+  // ioredis's `stream` is the current socket (a reconnect replaces it; none before the first connect).
+  const completions = completionBatch({
+    holdMs: COMPLETION_HOLD_MS,
+    socket: () => ('stream' in q.redis ? q.redis.stream : null),
+  });
   const concurrency = o.concurrency ?? config.workerConcurrency;
   const worker = await startSeedWorker(
     {

@@ -9,9 +9,10 @@ export interface CompletionBatchOptions {
   readonly holdMs: number;
   /**
    * The socket BullMQ's completions are written to (ioredis's `stream`, which a reconnect
-   * replaces: read at each hand-over), or null (a Redis Cluster: several sockets, none corked).
+   * replaces: read at each hand-over); null for a Redis Cluster (several sockets, none corked),
+   * undefined before the first connection.
    */
-  readonly socket: () => Corkable | null;
+  readonly socket: () => Corkable | null | undefined;
 }
 
 export interface CompletionBatch {
@@ -43,7 +44,7 @@ export function completionBatch(o: CompletionBatchOptions): CompletionBatch {
     const release = held;
     held = [];
     if (release.length === 0) return;
-    const socket = release.length > 1 ? o.socket() : null;
+    const socket = release.length > 1 ? (o.socket() ?? null) : null;
     socket?.cork();
     for (const r of release) r();
     // BullMQ writes after a few promise steps, all within this turn; setImmediate runs after them.

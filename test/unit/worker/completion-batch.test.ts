@@ -57,11 +57,15 @@ describe('completionBatch', () => {
     expect(log).toEqual(['cork', 'uncork']);
   });
 
-  it('hands over without corking on a Redis Cluster (no one socket)', async () => {
+  it.each([
+    ['on a Redis Cluster (no one socket)', null],
+    ['before the first connection (no socket yet)', undefined],
+  ])('hands over without corking %s', async (_, socket) => {
     vi.useFakeTimers();
-    const batch = completionBatch({ holdMs: 10, socket: () => null });
+    const batch = completionBatch({ holdMs: 10, socket: () => socket });
     const held = Promise.all([batch.hold(1), batch.hold(2)]);
     await vi.advanceTimersByTimeAsync(10);
     await expect(held).resolves.toEqual([1, 2]);
+    await vi.runAllTimersAsync();
   });
 });
