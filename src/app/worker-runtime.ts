@@ -47,8 +47,8 @@ export interface WorkerRuntimeOptions {
 
 /**
  * How long a finished job's result may wait for others, so that their completions share one write
- * to Redis: 18% less CPU per call at 150 calls/s per process, 10% at 33/s, 5% at 12/s
- * (BENCHMARKS.md, "Completions handed over together").
+ * to Redis: 20–23% less CPU per call at 150 calls/s per process, 8–12% at 33/s, 5–6% at 12/s
+ * (BENCHMARKS.md, "Completions handed to BullMQ together").
  */
 const COMPLETION_HOLD_MS = 100;
 
