@@ -18,10 +18,9 @@ import { Redis } from 'ioredis';
 import { SEED_QUEUE_NAME } from '../src/queue/queue-names.js';
 import { signUserSig } from '../src/tencent/user-sig.js';
 import { runCli } from '../test/support/cli-process.js';
-import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix, waitFor } from '../test/support/test-env.js';
+import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix } from '../test/support/test-env.js';
 import { apiFigures, type ApiFigures } from './support/api-figures.js';
-import { commonEnv, round, startMockProcess, startWorker, stopAll, writeRoomsFile } from './support/fleet-env.js';
-import { processUsage, type ProcessUsage } from './support/process-usage.js';
+import { commonEnv, round, startMockProcess, startWorker, stopAll, usageOnceDrained, writeRoomsFile } from './support/fleet-env.js';
 
 const { values } = parseArgs({
   options: {
@@ -71,19 +70,7 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
     }),
   };
   const children = Array.from({ length: workers }, () => startWorker(impl, impl === 'seeder' ? env : baselineEnv));
-  let usage: ProcessUsage[] = [];
-  await waitFor(
-    'the queue to drain',
-    async () => {
-      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      if (Object.values(c).some((n) => n > 0)) return false;
-      // Read before the workers stop, so shutdown is not counted.
-      usage = children.map((c) => processUsage(c.pid ?? 0));
-      return true;
-    },
-    900_000,
-    200,
-  );
+  const usage = await usageOnceDrained(queue, children);
   const wallSeconds = (Date.now() - started) / 1000;
   const failedJobs = await queue.getFailedCount();
   await stopAll(children);

@@ -20,10 +20,19 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { SEED_QUEUE_NAME } from '../src/queue/queue-names.js';
 import { runCli } from '../test/support/cli-process.js';
-import { deleteKeys, TEST_REDIS_URL, uniquePrefix, waitFor } from '../test/support/test-env.js';
+import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../test/support/test-env.js';
 import { apiFigures } from './support/api-figures.js';
-import { commonEnv, round, startMockProcess, startNode, stopAll, writeRoomsFile, type MockProcess } from './support/fleet-env.js';
-import { machineLoad, processUsage } from './support/process-usage.js';
+import {
+  commonEnv,
+  round,
+  startMockProcess,
+  startNode,
+  stopAll,
+  usageOnceDrained,
+  writeRoomsFile,
+  type MockProcess,
+} from './support/fleet-env.js';
+import { machineLoad } from './support/process-usage.js';
 
 const { values } = parseArgs({
   options: {
@@ -67,20 +76,9 @@ async function prepare(side: Side, file: string): Promise<Fleet> {
   return { side, prefix, mock, env, redis, queue: new Queue(SEED_QUEUE_NAME, { connection: redis, prefix }) };
 }
 
-/** Waits for the fleet's queue to drain; CPU is read before the workers stop, so shutdown is not counted. */
+/** Waits for the fleet's queue to drain, then stops it and reads what the API saw. */
 async function finish(f: Fleet, workers: readonly ChildProcess[]) {
-  let cpuMs = 0;
-  await waitFor(
-    `fleet ${f.side} to drain`,
-    async () => {
-      const c = await f.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      if (Object.values(c).some((n) => n > 0)) return false;
-      cpuMs = workers.reduce((sum, w) => sum + processUsage(w.pid ?? 0).cpuMs, 0);
-      return true;
-    },
-    900_000,
-    200,
-  );
+  const cpuMs = (await usageOnceDrained(f.queue, workers)).reduce((sum, u) => sum + u.cpuMs, 0);
   await stopAll(workers);
   const stats = await f.mock.stats();
   await f.mock.close();

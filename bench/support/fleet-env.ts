@@ -2,10 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
+import type { Queue } from 'bullmq';
 import type { MockStats } from '../../src/mock-api/mock-tencent-api.js';
 import { BIN } from '../../test/support/cli-process.js';
 import { BASELINE_WORKER } from './baseline.js';
-import { TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY } from '../../test/support/test-env.js';
+import { TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, waitFor } from '../../test/support/test-env.js';
+import { processUsage, type ProcessUsage } from './process-usage.js';
 
 /** A process of the benchmark: node running a script, its stderr passed through. */
 export function startNode(args: readonly string[], env: Record<string, string>): ChildProcess {
@@ -109,6 +111,26 @@ export async function startMockProcess(env: Record<string, string>, o: { ratePer
       await once(child, 'exit');
     },
   };
+}
+
+/**
+ * Waits until `queue` holds no job waiting, active, delayed or prioritized, then reads each
+ * worker's whole-process usage: before the workers stop, so shutdown is not counted.
+ */
+export async function usageOnceDrained(queue: Pick<Queue, 'getJobCounts'>, workers: readonly ChildProcess[]): Promise<ProcessUsage[]> {
+  let usage: ProcessUsage[] = [];
+  await waitFor(
+    'the queue to drain',
+    async () => {
+      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      if (Object.values(c).some((n) => n > 0)) return false;
+      usage = workers.map((w) => processUsage(w.pid ?? 0));
+      return true;
+    },
+    900_000,
+    200,
+  );
+  return usage;
 }
 
 /** Stops processes with SIGTERM (they drain) and waits for them. */

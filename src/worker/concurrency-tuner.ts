@@ -19,8 +19,9 @@ export interface ConcurrencyTunerOptions {
 
 /**
  * Little's law: keeping `rate` calls per second going when each job is in hand `latency` seconds
- * (its call, and the completion batch's hold after it) needs rate × latency jobs in hand. When the API slows down, a fixed concurrency would cap the
- * rate below the limiter's; this raises it (with 50% headroom), and lowers it again after.
+ * (its call, and the completion batch's hold after it) needs rate × latency jobs in hand. When
+ * the API slows down, a fixed concurrency would cap the rate below the limiter's; this raises it
+ * (with 50% headroom), and lowers it again after.
  */
 export function neededConcurrency(ratePerSecond: number, latencyMs: number, min: number, max: number): number {
   const needed = Math.ceil((ratePerSecond * latencyMs * 1.5) / 1000);
