@@ -1,11 +1,10 @@
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { heapSpace } from './heap-space.js';
 
 const MB = 1024 * 1024;
 /** V8's own growth factor of the young generation (`--semi-space-growth-factor`). */
 const V8_GROWTH_FACTOR = 2;
-/** How often the young generation's size is read: it grows at a collection, by doubling. */
-const CHECK_EVERY_MS = 100;
 
 export interface YoungGenerationCapOptions {
   /** The process's Node options (`process.execArgv` and NODE_OPTIONS): an operator's own semi-space flag wins. */
@@ -14,6 +13,8 @@ export interface YoungGenerationCapOptions {
   readonly youngBytes?: () => number;
   /** Sets V8's growth factor; default: `v8.setFlagsFromString`. */
   readonly setGrowthFactor?: (factor: number) => void;
+  /** Runs `listener` after each garbage collection, returns how to stop; default: a `gc` PerformanceObserver. */
+  readonly afterEachCollection?: (listener: () => void) => () => void;
 }
 
 export interface YoungGenerationCap {
@@ -40,6 +41,7 @@ export function capYoungGeneration(capMb: number, o: YoungGenerationCapOptions):
   // new_space's size is both semi-spaces: the young generation as a whole.
   const youngBytes = o.youngBytes ?? (() => heapSpace('new_space').space_size);
   const setGrowthFactor = o.setGrowthFactor ?? ((factor: number) => setFlagsFromString(`--semi-space-growth-factor=${factor}`));
+  const afterEachCollection = o.afterEachCollection ?? observeCollections;
   let capped = false;
   const check = (): void => {
     const atCap = youngBytes() >= capMb * MB;
@@ -48,16 +50,25 @@ export function capYoungGeneration(capMb: number, o: YoungGenerationCapOptions):
     setGrowthFactor(atCap ? 1 : V8_GROWTH_FACTOR);
   };
   check();
-  const timer = setInterval(check, CHECK_EVERY_MS);
-  timer.unref();
+  const unsubscribe = afterEachCollection(check);
   return {
     active: true,
     stop() {
-      clearInterval(timer);
+      unsubscribe();
       if (capped) setGrowthFactor(V8_GROWTH_FACTOR);
       capped = false;
     },
   };
+}
+
+/**
+ * The young generation grows (or shrinks) only at a collection, so its size is read after each:
+ * a timer came too late (Node 20.20's V8 took a busy process from 1 to 32 MB within 100 ms).
+ */
+function observeCollections(listener: () => void): () => void {
+  const observer = new PerformanceObserver(listener);
+  observer.observe({ entryTypes: ['gc'] });
+  return () => observer.disconnect();
 }
 
 /** This process's Node options: its command line's and NODE_OPTIONS. */

@@ -1,36 +1,39 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { capYoungGeneration } from '../../../src/runtime/young-generation-cap.js';
 import { runModuleScript, srcSpecifier } from '../../support/module-script.js';
 
 const MB = 1024 * 1024;
 
 describe('capYoungGeneration', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('stops the growth once the young generation reaches the cap, and lets it grow again when V8 shrank it', () => {
-    vi.useFakeTimers();
     let young = 8 * MB;
     const factors: number[] = [];
-    const cap = capYoungGeneration(16, { nodeOptions: [], youngBytes: () => young, setGrowthFactor: (f) => factors.push(f) });
+    let collected: (() => void) | null = null;
+    const cap = capYoungGeneration(16, {
+      nodeOptions: [],
+      youngBytes: () => young,
+      setGrowthFactor: (f) => factors.push(f),
+      afterEachCollection: (listener) => {
+        collected = listener;
+        return () => (collected = null);
+      },
+    });
+    const collection = (): void => collected?.();
     expect(cap.active).toBe(true);
     expect(factors).toEqual([]);
     young = 16 * MB;
-    vi.advanceTimersByTime(100);
+    collection();
     expect(factors).toEqual([1]);
-    vi.advanceTimersByTime(1000);
+    collection();
     expect(factors).toEqual([1]);
     young = 4 * MB;
-    vi.advanceTimersByTime(100);
+    collection();
     expect(factors).toEqual([1, 2]);
     young = 16 * MB;
-    vi.advanceTimersByTime(100);
+    collection();
     cap.stop();
     expect(factors).toEqual([1, 2, 1, 2]);
-    young = 4 * MB;
-    vi.advanceTimersByTime(1000);
-    expect(factors).toEqual([1, 2, 1, 2]);
+    expect(collected).toBeNull();
   });
 
   it('does nothing with 0, or when the process was started with its own --max-semi-space-size', () => {
