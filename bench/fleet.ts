@@ -19,7 +19,9 @@ import { SEED_QUEUE_NAME } from '../src/queue/queue-names.js';
 import { signUserSig } from '../src/tencent/user-sig.js';
 import { runCli } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix } from '../test/support/test-env.js';
+import { freePort } from '../test/support/free-port.js';
 import { apiFigures, type ApiFigures } from './support/api-figures.js';
+import { readLimiterFigures, type LimiterFigures } from './support/limiter-figures.js';
 import { commonEnv, round, startMockProcess, startWorker, stopAll, usageOnceDrained, writeRoomsFile } from './support/fleet-env.js';
 
 const { values } = parseArgs({
@@ -46,6 +48,8 @@ interface RunReport extends ApiFigures {
   readonly peakRssMbMean: number;
   readonly wallSeconds: number;
   readonly failedJobs: number;
+  /** robot-seeder's own count of its slots (null for the baseline). */
+  readonly limiter: LimiterFigures | null;
 }
 
 async function run(impl: Impl, workers: number, file: string): Promise<RunReport> {
@@ -69,8 +73,14 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
       expireSeconds: 86_400,
     }),
   };
-  const children = Array.from({ length: workers }, () => startWorker(impl, impl === 'seeder' ? env : baselineEnv));
+  // Each robot-seeder worker serves /metrics, read once the queue drained: its limiter's slot counts.
+  const ports = impl === 'seeder' ? await Promise.all(Array.from({ length: workers }, () => freePort())) : [];
+  const children =
+    impl === 'seeder'
+      ? ports.map((port) => startWorker(impl, { ...env, METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' }))
+      : Array.from({ length: workers }, () => startWorker(impl, baselineEnv));
   const usage = await usageOnceDrained(queue, children);
+  const limiter = impl === 'seeder' ? await readLimiterFigures(ports) : null;
   const wallSeconds = (Date.now() - started) / 1000;
   const failedJobs = await queue.getFailedCount();
   await stopAll(children);
@@ -94,6 +104,7 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
     peakRssMbMean: round(rss.reduce((a, b) => a + b, 0) / rss.length, 0),
     wallSeconds: round(wallSeconds, 1),
     failedJobs,
+    limiter,
   };
 }
 
@@ -114,10 +125,10 @@ for (const workers of values.workers.split(',').map(Number)) {
 }
 await rm(dir, { recursive: true, force: true });
 process.stdout.write(
-  '| impl | workers | cap used | sliding-1s max | busiest second | refused (60007) | CPU/call | peak RSS/worker (max, mean) | wall |\n|---|---|---|---|---|---|---|---|---|\n',
+  '| impl | workers | cap used | sliding-1s max | busiest second | refused (60007) | CPU/call | peak RSS/worker (max, mean) | wall | slots stale (given back) |\n|---|---|---|---|---|---|---|---|---|---|\n',
 );
 for (const r of reports) {
   process.stdout.write(
-    `| ${r.impl} | ${r.workers} | ${r.capUsedPercent}% (${r.meanCallsPerSecond}/s over ${r.fullSeconds} s) | ${r.busiestSlidingSecond} | ${r.busiestSecond} | ${r.refusedForRate} of ${r.calls} | ${r.cpuMsPerCall} ms | ${r.peakRssMbMax}, ${r.peakRssMbMean} MB | ${r.wallSeconds} s |\n`,
+    `| ${r.impl} | ${r.workers} | ${r.capUsedPercent}% (${r.meanCallsPerSecond}/s over ${r.fullSeconds} s) | ${r.busiestSlidingSecond} | ${r.busiestSecond} | ${r.refusedForRate} of ${r.calls} | ${r.cpuMsPerCall} ms | ${r.peakRssMbMax}, ${r.peakRssMbMean} MB | ${r.wallSeconds} s | ${r.limiter === null ? '–' : `${r.limiter.stalePercent}% (${r.limiter.givenBackPercent}%)`} |\n`,
   );
 }

@@ -11,6 +11,8 @@ export interface HeldSlot {
   readonly earliest: number;
   /** The latest the slot can be: a call waits until here, so it is never early. */
   readonly latest: number;
+  /** Its name in the ledger, to give it back by. */
+  readonly id: string;
 }
 
 export interface FleetSlotStoreOptions {
@@ -32,8 +34,10 @@ export interface FleetSlotStats {
   /** Round trips to the ledger that returned slots, and those that found none free within the lead. */
   readonly bookings: number;
   readonly emptyBookings: number;
-  /** Slots that came too late to use (the call was booked again). */
+  /** Slots that came too late to use (the call was booked again); each is given back to the ledger. */
   readonly stale: number;
+  /** Stale slots the ledger took back in time for the fleet to use their room. */
+  readonly givenBack: number;
   /** Times this process found the ledger's state gone and recreated it, by why. */
   readonly recoveries: Readonly<Record<LedgerHealing, number>>;
   /** Bookings that failed (Redis away, full, or refusing the script). */
@@ -61,6 +65,9 @@ export class FleetSlotStore implements BottleneckDatastore {
   readonly #o: FleetSlotStoreOptions;
   readonly #clock = new RedisClock();
   readonly #slots: HeldSlot[] = [];
+  /** Names of stale slots not yet given back, and whether a booking to give them back is due. */
+  #giveBack: string[] = [];
+  #givingBack = false;
   #limiter: DrainableLimiter | null = null;
   /** The slot the last successful `__register__` handed out, taken by the limiter's `scheduled` listener. */
   #granted: HeldSlot | null = null;
@@ -71,7 +78,7 @@ export class FleetSlotStore implements BottleneckDatastore {
   #failingSince: number | null = null;
   #epoch: string | null = null;
   #closed = false;
-  #stats = { ratePerSecond: 0, ceilingPerSecond: 0, booked: 0, bookings: 0, emptyBookings: 0, stale: 0, bookingErrors: 0 };
+  #stats = { ratePerSecond: 0, ceilingPerSecond: 0, booked: 0, bookings: 0, emptyBookings: 0, stale: 0, givenBack: 0, bookingErrors: 0 };
   readonly #recoveries: Record<LedgerHealing, number> = { missing: 0, unreadable: 0, clock: 0 };
 
   constructor(o: FleetSlotStoreOptions) {
@@ -107,9 +114,9 @@ export class FleetSlotStore implements BottleneckDatastore {
   __register__(): Promise<{ success: boolean; wait?: number; reservoir?: number | null }> {
     const now = performance.now();
     let slot = this.#slots.shift();
-    // Slots gone stale while no job waited for them (or the loop was busy) are no use now.
+    // Slots gone stale while no job waited for them (or the loop was busy) are no use here now.
     while (slot !== undefined && now - slot.earliest > this.#o.toleranceMs) {
-      this.#stats.stale += 1;
+      this.giveBack(slot);
       slot = this.#slots.shift();
     }
     if (slot === undefined) {
@@ -128,9 +135,24 @@ export class FleetSlotStore implements BottleneckDatastore {
     return Promise.resolve({ running: this.#running });
   }
 
-  /** A slot handed out by `__register__` came too late to use. */
-  countStale(): void {
+  /**
+   * A slot came too late to use and its call was not sent: the ledger gets it back, so that the
+   * fleet still makes the call its room allowed. Slots going stale together (a late wake-up) go
+   * back in one round trip, after the event loop's turn.
+   */
+  giveBack(slot: HeldSlot): void {
     this.#stats.stale += 1;
+    this.#giveBack.push(slot.id);
+    if (this.#givingBack) return;
+    this.#givingBack = true;
+    setImmediate(() => {
+      this.#givingBack = false;
+      // A booking under way, or one made since, carries them (or will, once it is back).
+      if (this.#giveBack.length === 0 || this.#booking || this.#closed) return;
+      if (this.#wake !== null) clearTimeout(this.#wake);
+      this.#wake = null;
+      void this.#book();
+    });
   }
 
   __disconnect__(): Promise<void> {
@@ -194,28 +216,33 @@ export class FleetSlotStore implements BottleneckDatastore {
   }
 
   async #book(): Promise<void> {
-    const wanted = (this.#limiter?.queued() ?? 0) - this.#slots.length;
-    if (wanted <= 0) return;
+    const wanted = Math.max(0, (this.#limiter?.queued() ?? 0) - this.#slots.length);
+    if (wanted === 0 && this.#giveBack.length === 0) return;
+    const giveBack = this.#giveBack;
+    this.#giveBack = [];
     this.#booking = true;
     const sentAt = performance.now();
     try {
-      const reply = await this.#o.ledger.book(wanted);
+      const reply = await this.#o.ledger.book(wanted, giveBack);
       const receivedAt = performance.now();
       this.#clock.sample(sentAt, reply.redisNowMs, receivedAt);
       this.#recovered(receivedAt);
       this.#noteEpoch(reply);
       this.observe(reply);
-      for (let k = 0; k < reply.granted; k += 1) {
-        const at = reply.startMs + k * reply.spacingMs;
-        this.#slots.push({ earliest: this.#clock.earliest(at), latest: this.#clock.latest(at) });
+      for (const { atMs, id } of reply.slots) {
+        this.#slots.push({ earliest: this.#clock.earliest(atMs), latest: this.#clock.latest(atMs), id });
       }
-      this.#stats.booked += reply.granted;
-      if (reply.granted > 0) this.#stats.bookings += 1;
-      else this.#stats.emptyBookings += 1;
+      const granted = reply.slots.length;
+      this.#stats.booked += granted;
+      this.#stats.givenBack += reply.returned;
+      if (granted > 0) this.#stats.bookings += 1;
+      else if (wanted > 0) this.#stats.emptyBookings += 1;
       this.#booking = false;
-      if (reply.granted > 0) this.#limiter?.drain();
-      this.#wakeAt(this.#clock.latest(this.#nextTurn(reply)));
+      if (granted > 0) this.#limiter?.drain();
+      if (this.#giveBack.length > 0) void this.#book();
+      else if (wanted > 0) this.#wakeAt(this.#clock.latest(this.#nextTurn(reply)));
     } catch (err) {
+      // Slots not given back (Redis away) only cost their room: they were never sent.
       this.#booking = false;
       this.#failed(err);
       this.#wakeAt(performance.now() + this.#retryMs);
@@ -230,10 +257,10 @@ export class FleetSlotStore implements BottleneckDatastore {
    * one batch, so that several waiting processes do not all ask at once.
    */
   #nextTurn(r: LedgerReply): number {
-    const span = Math.max(1, r.granted) * r.spacingMs;
-    const nextFree = r.startMs + r.granted * r.spacingMs;
-    if (r.granted > 0) return nextFree + (r.bookers - 1) * span - this.#o.leadMs;
-    return nextFree - this.#o.leadMs + Math.random() * span;
+    const granted = r.slots.length;
+    const span = Math.max(1, granted) * r.spacingMs;
+    if (granted > 0) return r.freeMs + (r.bookers - 1) * span - this.#o.leadMs;
+    return r.freeMs - this.#o.leadMs + Math.random() * span;
   }
 
   #failed(err: unknown): void {

@@ -1,33 +1,44 @@
 /**
  * The fleet's slot ledger, one Lua script so that every step is atomic in Redis and timed by
- * Redis's clock (µs). One hash per app holds the next free slot and the adaptive rate:
+ * Redis's clock (µs). One hash per app (KEYS[1]) holds the schedule and the adaptive rate:
  *
- *   next   µs of the next free slot          rate   calls/s the fleet may send now (≤ ceiling)
- *   at     µs the rate was last brought up   cut    µs of the last decrease
+ *   next   µs of the next slot on the grid     rate   calls/s the fleet may send now (≤ ceiling)
+ *   last   µs of the last slot handed out      credit slots given back that may still be used
+ *   at     µs the rate was last brought up     cut    µs of the last decrease
  *   epoch  when this state was created (a changed epoch tells a process the state was lost)
  *
- * Slots are `spacing = (1 s + slack) / rate` apart (ARGV[3]: the tolerance and the dispatch margin),
- * so a call checked up to the tolerance after its slot, and on the wire within the margin, still
- * leaves at most `rate` calls in any 1 s window at the API. A process books a
- * batch of consecutive slots spanning at most `batch` µs, and only while the fleet's next slot
- * is at most `lead` µs ahead: every slot ever handed out lies before now + lead + batch.
+ * and a sorted set (KEYS[4]) logs the live slots of the last window, each named by its time.
+ *
+ * The cap: no `n = ceil(rate)` slots in any `window = n * spacing`, where `spacing = (1 s + slack)
+ * / rate` (ARGV[3]: the tolerance and the dispatch margin), so a call checked up to the tolerance
+ * after its slot, and on the wire within the margin, still leaves at most `rate` calls in any 1 s
+ * at the API. Slots follow a grid `spacing` apart. A process that could not use a slot in time
+ * gives it back (ARGV[13..]: the slots' names): it leaves the log, and while the room it left is
+ * there the next slots come sooner than the grid (at least half a spacing apart), so that a late
+ * process costs the fleet no calls. The log, not the grid, is what keeps the cap.
+ *
+ * A process books a batch of slots spanning at most `batch` µs, and only while the fleet's next
+ * slot is at most `lead` µs ahead: every slot ever handed out lies before now + lead + batch.
  *
  * Self-healing: a missing or unreadable hash (idle expiry, eviction, FLUSHDB, a failover to a
- * replica without it, a wrong type) is created again, starting at now + lead + batch: slots
- * handed out before the loss lie before that, so new ones cannot meet them. A `next` far beyond
- * that (Redis's clock stepped back, a tampered value) is pulled back likewise.
- * No number ever reaches an integer-only Redis command, so any rate works, whatever its spacing.
+ * replica without it, a wrong type), or a log lost while its slots still count, is created again,
+ * starting at now + lead + batch: slots handed out before the loss lie before that, so new ones
+ * cannot meet them. A `next` far beyond that (Redis's clock stepped back, a tampered value) is
+ * pulled back likewise. No number ever reaches an integer-only Redis command, so any rate works,
+ * whatever its spacing.
  *
- * Ops (ARGV[1]): `book` (ARGV[10] = slots wanted), `refused` (Tencent answered with a rate
- * code: multiplicative decrease, at most once per cooldown), `read`, `set` (ARGV[10] = the
- * operator's ceiling; `0` removes it). The operator's ceiling (KEYS[2], no expiry) overrides the
- * one each process is configured with (ARGV[2], kept as `configured` for `read`).
+ * Ops (ARGV[1]): `book` (ARGV[10] = slots wanted, 0 to only give slots back), `refused` (Tencent
+ * answered with a rate code: multiplicative decrease, at most once per cooldown), `read`, `set`
+ * (ARGV[10] = the operator's ceiling; `0` removes it). The operator's ceiling (KEYS[2], no expiry)
+ * overrides the one each process is configured with (ARGV[2], kept as `configured` for `read`).
  *
- * Reply: { nowUs, startUs, spacingUs, granted, rate, ceiling, epoch, healed, bookers }, numbers
- * that may be fractional as strings; `bookers` is how many processes booked in the last 2 s
- * (KEYS[3], ARGV[12] naming the asking one), so that they can take turns. `healed` is '' or why the state was created again: `missing`,
- * `unreadable` or `clock`. For `read`, the last element says whose the ceiling is instead:
- * `operator`, `workers` or `caller` (no worker has booked yet).
+ * Reply: { nowUs, freeUs, spacingUs, granted, rate, ceiling, epoch, healed, bookers, returned,
+ * slots }, numbers that may be fractional as strings. `freeUs` is when the fleet's next slot is
+ * after this booking; `slots` the names (µs) of the slots handed out; `returned` how many given-back
+ * slots the log still held; `bookers` how many processes booked in the last 2 s (KEYS[3], ARGV[12]
+ * naming the asking one), so that they can take turns. `healed` is '' or why the state was created
+ * again: `missing`, `unreadable` or `clock`. For `read`, the last element says whose the ceiling is
+ * instead: `operator`, `workers` or `caller` (no worker has booked yet).
  */
 export const LEDGER_SCRIPT = `
 local op = ARGV[1]
@@ -47,11 +58,11 @@ local override = tonumber(redis.call('GET', KEYS[2]) or '')
 local ceiling = override or configured
 
 local kind = redis.call('TYPE', KEYS[1])['ok']
-local next, rate, at, cut, epoch
-local workers
+local next, rate, at, cut, epoch, workers, last, credit
 if kind == 'hash' then
-  local v = redis.call('HMGET', KEYS[1], 'next', 'rate', 'at', 'cut', 'epoch', 'configured')
-  next, rate, at, cut, epoch, workers = tonumber(v[1]), tonumber(v[2]), tonumber(v[3]), tonumber(v[4]), v[5], tonumber(v[6])
+  local v = redis.call('HMGET', KEYS[1], 'next', 'rate', 'at', 'cut', 'epoch', 'configured', 'last', 'credit')
+  next, rate, at, cut, epoch = tonumber(v[1]), tonumber(v[2]), tonumber(v[3]), tonumber(v[4]), v[5]
+  workers, last, credit = tonumber(v[6]), tonumber(v[7]) or 0, tonumber(v[8]) or 0
 end
 local function climbed(r, since)
   if r < ceiling and now > since then r = math.min(ceiling, r + ceiling * increase * (now - since) / 1000000) end
@@ -65,23 +76,72 @@ if op == 'read' then
   return {fmt(now), fmt(next), '', 0, fmt(climbed(rate, at)), fmt(ceiling), epoch or '', source}
 end
 
+-- The log of live slots (a sorted set by time, with a marker at 0 that tells a lost log from an
+-- empty one); anything else under its key is not ours and cannot be trusted.
+local logKind = redis.call('TYPE', KEYS[4])['ok']
+local logged = logKind == 'zset' and redis.call('ZSCORE', KEYS[4], 'log')
+if logKind ~= 'zset' and logKind ~= 'none' then redis.call('DEL', KEYS[4]) end
+-- The first write: one that Redis refuses when it is full (after any write, a script may go on),
+-- so that a full Redis fails the booking instead of handing out slots for calls it cannot record.
+redis.call('ZADD', KEYS[4], 0, 'log')
+
 local healed = ''
 if not (next and rate and at and cut and epoch) or rate <= 0 then
   healed = kind == 'none' and 'missing' or 'unreadable'
   if kind ~= 'none' then redis.call('DEL', KEYS[1]) end
-  next, rate, at, cut, epoch = now + horizon, ceiling, now, 0, fmt(now)
+  next, rate, at, cut, epoch, last, credit = now + horizon, ceiling, now, 0, fmt(now), 0, 0
 elseif next > now + horizon + 1000000 then
   healed = 'clock'
-  next = now + horizon
+  next, last, credit = now + horizon, math.min(last, now + horizon), 0
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '(' .. fmt(now + horizon), '+inf')
+elseif not logged and last + 3000000 > now then
+  -- The log went while its slots still count (a window is at most 2.03 s): start after every slot
+  -- it held, as for a lost state.
+  healed = logKind == 'none' and 'missing' or 'unreadable'
+  next, credit = math.max(next, now + horizon), 0
 end
 
 if op == 'set' then rate = ceiling end
 rate = climbed(rate, at)
 at = now
 
+-- n slots in any 'window': the spacing's 1 s + slack for integer rates, stretched for fractional ones.
 local spacing = (1000000 + slack) / rate
-local start = math.max(next, now)
-local granted = 0
+local n = math.ceil(rate - 1e-9)
+local window = spacing * n
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '(0', now - window)
+
+local returned = 0
+if op == 'book' then
+  for i = 13, #ARGV do returned = returned + redis.call('ZREM', KEYS[4], ARGV[i]) end
+  credit = math.min(n, credit + returned)
+end
+local count = redis.call('ZCARD', KEYS[4]) - 1
+if op == 'book' and next < now then
+  -- Slots of the grid that passed with no process booking them (all were late to ask) were never
+  -- used either: room to catch up in, as for slots given back (up to half a second of them; a
+  -- longer pause is the fleet idle, with nothing to catch up).
+  if now - next < 2000000 then credit = math.min(n, credit + math.floor(math.min(now - next, 500000) / spacing)) end
+  next = now
+end
+
+-- The next slot: on the grid ('next') or, while slots given back leave room, sooner; at least half
+-- a spacing after the last one, and never with n slots in the window before it.
+local function candidate()
+  local earliest = math.max(now, last + spacing / 2)
+  local rule = nil
+  if count >= n then
+    rule = tonumber(redis.call('ZRANGE', KEYS[4], -n, -n, 'WITHSCORES')[2]) + window
+    earliest = math.max(earliest, rule)
+  end
+  local grid = math.max(next, earliest)
+  -- Credit is spent once the log leaves no room before the grid.
+  if rule and rule >= grid then credit = 0 end
+  if credit > 0 and earliest < grid then return earliest, true end
+  return grid, false
+end
+
+local granted, slots, first = 0, {}, nil
 local bookers = 0
 if op == 'book' then
   -- Who books now: processes take turns by it, one batch each, instead of all asking at once.
@@ -89,17 +149,27 @@ if op == 'book' then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 2000000)
   redis.call('PEXPIRE', KEYS[3], 10000)
   bookers = redis.call('ZCARD', KEYS[3])
-end
-if op == 'book' and start <= now + lead then
-  granted = math.min(arg, math.max(1, math.floor(batch / spacing)))
-  next = start + granted * spacing
+  local most = math.min(arg, math.max(1, math.floor(batch / spacing)))
+  while granted < most do
+    local slot, catching = candidate()
+    if slot > (first and first + batch or now + lead) then break end
+    first = first or slot
+    local id = fmt(slot)
+    redis.call('ZADD', KEYS[4], slot, id)
+    count, granted, last = count + 1, granted + 1, slot
+    slots[granted] = id
+    if catching then credit = credit - 1 else next = slot + spacing end
+  end
 elseif op == 'refused' and now - cut >= cooldown then
   rate = math.max(math.min(floor, ceiling), rate * decrease)
   cut = now
 end
+local free = candidate()
 
-redis.call('HSET', KEYS[1], 'next', fmt(next), 'rate', fmt(rate), 'at', fmt(at), 'cut', fmt(cut), 'epoch', epoch)
+redis.call('HSET', KEYS[1], 'next', fmt(next), 'rate', fmt(rate), 'at', fmt(at), 'cut', fmt(cut), 'epoch', epoch,
+  'last', fmt(last), 'credit', credit)
 if op ~= 'set' then redis.call('HSET', KEYS[1], 'configured', fmt(configured)) end
 redis.call('PEXPIRE', KEYS[1], ttl)
-return {fmt(now), fmt(start), fmt(spacing), granted, fmt(rate), fmt(ceiling), epoch, healed, bookers}
+redis.call('PEXPIRE', KEYS[4], ttl)
+return {fmt(now), fmt(free), fmt(spacing), granted, fmt(rate), fmt(ceiling), epoch, healed, bookers, returned, slots}
 `;

@@ -103,7 +103,7 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
     }
     const late = now - slot.earliest;
     if (late > LEDGER_POLICY.toleranceMs) {
-      store.countStale();
+      store.giveBack(slot);
       return LATE;
     }
     try {
@@ -115,7 +115,7 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
       return { value };
     } catch (err) {
       if (!(err instanceof CallNotSentError)) throw err;
-      store.countStale();
+      store.giveBack(slot);
       return LATE;
     }
   }

@@ -32,13 +32,22 @@ export interface LedgerPolicy {
 /** Why the ledger's state was created again: lost keys, an unreadable value, or a clock step. */
 export type LedgerHealing = 'missing' | 'unreadable' | 'clock';
 
+/** A slot handed out: when (Redis's clock, ms) and its name in the ledger, to give it back by. */
+export interface LedgerSlot {
+  readonly atMs: number;
+  readonly id: string;
+}
+
 /** What a `book` (or any write) answered: times are Redis's clock, in ms with µs precision. */
 export interface LedgerReply {
   readonly redisNowMs: number;
-  /** The first slot handed out (meaningful when `granted` > 0). */
-  readonly startMs: number;
+  /** When the fleet's next slot is, after this booking. */
+  readonly freeMs: number;
   readonly spacingMs: number;
-  readonly granted: number;
+  /** The slots handed out, in order. */
+  readonly slots: readonly LedgerSlot[];
+  /** How many of the slots given back the ledger took (the others had left its window). */
+  readonly returned: number;
   readonly ratePerSecond: number;
   readonly ceilingPerSecond: number;
   /** Changes whenever the state is created again. */
@@ -61,8 +70,9 @@ type LedgerCommand = (
   stateKey: string,
   ceilingKey: string,
   bookersKey: string,
+  logKey: string,
   ...args: Array<string | number>
-) => Promise<[string, string, string, number, string, string, string, string, number]>;
+) => Promise<[string, string, string, number, string, string, string, string, number, number, string[]]>;
 
 const COMMAND = 'robotSeederSlotLedger';
 
@@ -75,6 +85,7 @@ export class SlotLedger {
   readonly #stateKey: string;
   readonly #ceilingKey: string;
   readonly #bookersKey: string;
+  readonly #logKey: string;
   /** Names this process among the fleet's bookers. */
   readonly #booker = randomUUID();
   readonly #policy: LedgerPolicy;
@@ -82,26 +93,28 @@ export class SlotLedger {
   /** `prefix` carries the hash tag, so the ledger shares the queues' cluster slot. */
   constructor(redis: RedisClient, prefix: string, appId: number, policy: LedgerPolicy) {
     // A defined command runs by EVALSHA and falls back to EVAL when Redis lost its script cache.
-    redis.defineCommand(COMMAND, { numberOfKeys: 3, lua: LEDGER_SCRIPT });
+    redis.defineCommand(COMMAND, { numberOfKeys: 4, lua: LEDGER_SCRIPT });
     const commands = redis as unknown as Record<typeof COMMAND, LedgerCommand>;
     this.#run = commands[COMMAND].bind(redis);
     this.#stateKey = `${prefix}:limiter:${appId}`;
     this.#ceilingKey = `${prefix}:limiter:${appId}:ceiling`;
     this.#bookersKey = `${prefix}:limiter:${appId}:bookers`;
+    this.#logKey = `${prefix}:limiter:${appId}:slots`;
     this.#policy = policy;
   }
 
   /** The keys the ledger keeps (for tests and operators: deleting them is safe, the ledger heals). */
-  get keys(): readonly [string, string, string] {
-    return [this.#stateKey, this.#ceilingKey, this.#bookersKey];
+  get keys(): readonly [string, string, string, string] {
+    return [this.#stateKey, this.#ceilingKey, this.#bookersKey, this.#logKey];
   }
 
   /**
-   * Hands out up to `wanted` consecutive slots (at most one batch), or none while the fleet's
-   * next slot is more than the lead ahead: then `startMs` says when it is.
+   * Takes back the slots named in `giveBack` (never sent: the fleet may use their room again),
+   * then hands out up to `wanted` slots (at most one batch), or none while the fleet's next slot
+   * is more than the lead ahead: `freeMs` says when it is.
    */
-  book(wanted: number): Promise<LedgerReply> {
-    return this.#call('book', wanted);
+  book(wanted: number, giveBack: readonly string[] = []): Promise<LedgerReply> {
+    return this.#call('book', wanted, giveBack);
   }
 
   /** Tencent refused a call for rate: the whole fleet slows down (once per cooldown). */
@@ -116,7 +129,7 @@ export class SlotLedger {
   }
 
   async read(): Promise<LedgerState> {
-    const reply = await this.#run(this.#stateKey, this.#ceilingKey, this.#bookersKey, ...this.#args('read', 0));
+    const reply = await this.#run(this.#stateKey, this.#ceilingKey, this.#bookersKey, this.#logKey, ...this.#args('read', 0));
     return {
       ratePerSecond: reply[4] === '' ? null : Number(reply[4]),
       ceilingPerSecond: Number(reply[5]),
@@ -124,18 +137,21 @@ export class SlotLedger {
     };
   }
 
-  async #call(op: 'book' | 'refused' | 'set', arg: number): Promise<LedgerReply> {
-    const [now, start, spacing, granted, rate, ceiling, epoch, healed, bookers] = await this.#run(
+  async #call(op: 'book' | 'refused' | 'set', arg: number, giveBack: readonly string[] = []): Promise<LedgerReply> {
+    const [now, free, spacing, , rate, ceiling, epoch, healed, bookers, returned, slots] = await this.#run(
       this.#stateKey,
       this.#ceilingKey,
       this.#bookersKey,
+      this.#logKey,
       ...this.#args(op, arg),
+      ...giveBack,
     );
     return {
       redisNowMs: Number(now) / 1000,
-      startMs: Number(start) / 1000,
+      freeMs: Number(free) / 1000,
       spacingMs: Number(spacing) / 1000,
-      granted,
+      slots: slots.map((id) => ({ atMs: Number(id) / 1000, id })),
+      returned,
       ratePerSecond: Number(rate),
       ceilingPerSecond: Number(ceiling),
       epoch,

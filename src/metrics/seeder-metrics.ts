@@ -193,9 +193,9 @@ function registerLimiterMetrics(registry: Registry, limiters: readonly LimiterSo
   followTotals(
     registry,
     'robot_seeder_limiter_slots_total',
-    'Call slots this process booked, and of those how many came too late to use (booked again instead of sent late)',
+    'Call slots this process booked; of those, how many came too late to use (booked again instead of sent late), and how many of these the fleet could use again (given back in time)',
     'fate',
-    (s) => ({ booked: s.booked, stale: s.stale }),
+    (s) => ({ booked: s.booked, stale: s.stale, given_back: s.givenBack }),
     limiters,
   );
   followTotals(

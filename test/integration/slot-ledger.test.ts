@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LEDGER_POLICY, ledgerPolicy } from '../../src/limiter/ledger-policy.js';
-import { SlotLedger } from '../../src/limiter/slot-ledger.js';
+import { SlotLedger, type LedgerReply, type LedgerSlot } from '../../src/limiter/slot-ledger.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../support/test-env.js';
 
 const redis = new Redis(TEST_REDIS_URL);
@@ -11,12 +12,109 @@ afterAll(async () => {
   await deleteKeys(prefix);
 });
 
+let nextAppId = 1400000000;
+const ledgerAt = (rate: number): SlotLedger => new SlotLedger(redis, prefix, (nextAppId += 1), ledgerPolicy(rate));
+
+/** Books until the ledger hands out slots (a new state starts one lead plus one batch ahead). */
+async function bookSome(ledger: SlotLedger, wanted: number, giveBack: readonly string[] = []): Promise<LedgerReply> {
+  for (let tries = 0; tries < 100; tries += 1) {
+    const r = await ledger.book(wanted, tries === 0 ? giveBack : []);
+    if (r.slots.length > 0) return r;
+    await sleep(5);
+  }
+  throw new Error('the ledger handed out no slot in 100 tries');
+}
+
+/** The most slots in any half-open window of `windowMs` (slots sorted by time). */
+function mostInWindow(slots: readonly LedgerSlot[], windowMs: number): number {
+  let most = 0;
+  let first = 0;
+  for (let last = 0; last < slots.length; last += 1) {
+    while ((slots[first]?.atMs ?? 0) <= (slots[last]?.atMs ?? 0) - windowMs) first += 1;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
+
 describe('the slot ledger', () => {
   it('spaces slots by the tolerance and the dispatch margin: (1,000 + 10 + 3) / rate ms', async () => {
-    const ledger = new SlotLedger(redis, prefix, 1400000000, ledgerPolicy(200));
-    const r = await ledger.book(5);
+    const r = await bookSome(ledgerAt(200), 5);
     const slackMs = LEDGER_POLICY.toleranceMs + LEDGER_POLICY.dispatchMarginMs;
     expect(slackMs).toBe(13);
     expect(r.spacingMs).toBeCloseTo((1000 + slackMs) / 200, 6);
+    const gaps = r.slots.slice(1).map((s, k) => s.atMs - (r.slots[k]?.atMs ?? 0));
+    expect(gaps.length).toBeGreaterThan(0);
+    for (const gap of gaps) expect(gap).toBeCloseTo(r.spacingMs, 3);
+  });
+
+  it('uses the room of a slot given back: the next slot comes half a spacing after the last instead of a whole one', async () => {
+    const ledger = ledgerAt(100);
+    const first = await bookSome(ledger, 2);
+    const [a, b] = first.slots;
+    if (a === undefined || b === undefined) throw new Error('expected two slots');
+    const back = await ledger.book(0, [a.id]);
+    expect(back.returned).toBe(1);
+    expect(back.slots).toEqual([]);
+    const [c, d] = (await bookSome(ledger, 2)).slots;
+    expect((c?.atMs ?? 0) - b.atMs).toBeCloseTo(first.spacingMs / 2, 2);
+    // The room is used once: then the grid again.
+    expect((d?.atMs ?? 0) - b.atMs).toBeCloseTo(first.spacingMs, 2);
+    // A slot given back twice, or unknown, frees nothing more.
+    expect((await ledger.book(0, [a.id, 'not-a-slot'])).returned).toBe(0);
+  });
+
+  it('makes up for slots nobody booked in time, faster than the grid', async () => {
+    const ledger = ledgerAt(100);
+    const first = await bookSome(ledger, 1);
+    await sleep(300);
+    const later: LedgerSlot[] = [];
+    while (later.length < 8) later.push(...(await bookSome(ledger, 8 - later.length)).slots);
+    // Eight slots at half the spacing: 3.5 spacings from first to last, not 7 (the grid).
+    const span = (later.at(-1)?.atMs ?? 0) - (later[0]?.atMs ?? 0);
+    expect(span).toBeLessThan(first.spacingMs * 5);
+    expect(span).toBeGreaterThanOrEqual(first.spacingMs * 3.5 - 0.01);
+  });
+
+  it('never holds more than rate slots in any window of 1,013 ms: the room of a slot given back is used once', async () => {
+    const rate = 20;
+    const ledger = ledgerAt(rate);
+    const live: LedgerSlot[] = [];
+    let giveBack: string[] = [];
+    let givenBack = 0;
+    // Work for longer than two windows, asking all the time; two early slots come back unused.
+    const until = performance.now() + 2600;
+    while (performance.now() < until) {
+      const r = await ledger.book(3, giveBack);
+      giveBack = [];
+      for (const slot of r.slots) {
+        if (givenBack < 2 && live.length >= 4) {
+          giveBack.push(slot.id);
+          givenBack += 1;
+        } else live.push(slot);
+      }
+      await sleep(10);
+    }
+    live.sort((x, y) => x.atMs - y.atMs);
+    const windowMs = 1000 + LEDGER_POLICY.toleranceMs + LEDGER_POLICY.dispatchMarginMs;
+    // The grid alone would be full in every window: the slots made up for the two given back
+    // must not make a later window hold more.
+    expect(mostInWindow(live, windowMs)).toBe(rate);
+    const gaps = live.slice(1).map((slot, k) => slot.atMs - (live[k]?.atMs ?? 0));
+    expect(gaps.filter((gap) => gap < windowMs / rate / 2 + 0.01).length).toBeGreaterThanOrEqual(givenBack);
+  });
+
+  it('starts again after every slot it held when its log of slots is lost or overwritten, and says so', async () => {
+    const ledger = ledgerAt(200);
+    const before = await bookSome(ledger, 5);
+    const logKey = ledger.keys[3];
+    await redis.del(logKey);
+    const lost = await ledger.book(5);
+    expect(lost.healed).toBe('missing');
+    expect(lost.slots).toEqual([]);
+    const after = await bookSome(ledger, 5);
+    expect(after.slots[0]?.atMs).toBeGreaterThan(before.slots.at(-1)?.atMs ?? Infinity);
+    await redis.set(logKey, 'garbage');
+    expect((await ledger.book(5)).healed).toBe('unreadable');
+    expect(await redis.type(logKey)).toBe('zset');
   });
 });

@@ -132,6 +132,7 @@ async function buildExposedMetrics(): Promise<Exposed> {
     bookings: 1,
     emptyBookings: 0,
     stale: 1,
+    givenBack: 1,
     recoveries: RECOVERIES,
     bookingErrors: 1,
     clockUncertaintyMs: 1,

@@ -8,24 +8,27 @@ const OFFSET = 1_000_000;
 const TOLERANCE = 10;
 const LEAD = 50;
 
-/** A ledger reply read "now" (the fake clock), with slots starting `inMs` from now. */
-function reply(inMs: number, over: Partial<LedgerReply>): LedgerReply {
+/** A ledger reply read "now" (the fake clock), with `granted` slots starting `inMs` from now, `spacingMs` apart. */
+function reply(inMs: number, over: Partial<LedgerReply> & { granted?: number }): LedgerReply {
   const now = performance.now() + OFFSET;
+  const { granted = 0, spacingMs = 5, ...rest } = over;
+  const slots = Array.from({ length: granted }, (_, k) => now + inMs + k * spacingMs);
   return {
     redisNowMs: now,
-    startMs: now + inMs,
-    spacingMs: 5,
-    granted: 0,
+    freeMs: now + inMs + granted * spacingMs,
+    spacingMs,
+    slots: slots.map((atMs) => ({ atMs, id: (atMs * 1000).toFixed(3) })),
+    returned: 0,
     ratePerSecond: 200,
     ceilingPerSecond: 200,
     epoch: 'e1',
     healed: null,
     bookers: 1,
-    ...over,
+    ...rest,
   };
 }
 
-function setup(book: (wanted: number) => Promise<LedgerReply>) {
+function setup(book: (wanted: number, giveBack: readonly string[]) => Promise<LedgerReply>) {
   const log = captureLog();
   const ledger = { book: vi.fn(book) };
   const store = new FleetSlotStore({ ledger, toleranceMs: TOLERANCE, leadMs: LEAD, logger: log.logger });
@@ -38,7 +41,7 @@ function setup(book: (wanted: number) => Promise<LedgerReply>) {
 const messages = (t: ReturnType<typeof setup>): string[] => t.log.lines().map((l) => String(l['msg']));
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'performance'] });
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -50,7 +53,7 @@ describe('FleetSlotStore (Bottleneck datastore over the slot ledger)', () => {
     t.setQueued(3);
     expect(await t.store.__register__()).toEqual({ success: false });
     await vi.advanceTimersByTimeAsync(0);
-    expect(t.ledger.book).toHaveBeenCalledWith(3);
+    expect(t.ledger.book).toHaveBeenCalledWith(3, []);
     expect(t.drain).toHaveBeenCalledOnce();
     const untilSlot: number[] = [];
     for (let i = 0; i < 3; i += 1) {
@@ -72,15 +75,45 @@ describe('FleetSlotStore (Bottleneck datastore over the slot ledger)', () => {
     expect(t.store.stats()).toMatchObject({ booked: 3, stale: 0, ratePerSecond: 200 });
   });
 
-  it('drops slots gone stale beyond the tolerance instead of handing them out late', async () => {
-    const t = setup(() => Promise.resolve(reply(0, { granted: 3 })));
+  it('gives slots gone stale beyond the tolerance back to the ledger, together, instead of handing them out late', async () => {
+    const booked = reply(0, { granted: 3 });
+    const t = setup((_wanted, giveBack) => Promise.resolve(giveBack.length > 0 ? reply(60, { returned: 2 }) : booked));
     t.setQueued(3);
     await t.store.__register__();
     await vi.advanceTimersByTimeAsync(0);
-    t.setQueued(0);
+    expect(t.ledger.book).toHaveBeenCalledTimes(1);
+    t.setQueued(1);
     vi.advanceTimersByTime(TOLERANCE + 15);
     expect(await t.store.__register__()).toEqual({ success: false });
-    expect(t.store.stats().stale).toBe(3);
+    // At once, not at this process's next turn: the fleet can still use their room.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.ledger.book).toHaveBeenCalledTimes(2);
+    expect(t.ledger.book).toHaveBeenLastCalledWith(
+      1,
+      booked.slots.map((s) => s.id),
+    );
+    expect(t.store.stats()).toMatchObject({ stale: 3, givenBack: 2 });
+  });
+
+  it('gives back a slot its call could not use (late at the slot), in one booking with the others of that turn', async () => {
+    const t = setup(() => Promise.resolve(reply(0, { granted: 2 })));
+    t.setQueued(2);
+    await t.store.__register__();
+    await vi.advanceTimersByTimeAsync(0);
+    const slots = [0, 1].map(() => {
+      void t.store.__register__();
+      return t.store.takeGranted();
+    });
+    // Both calls were late: they queue again, and their slots go back with the booking for them.
+    for (const slot of slots) t.store.giveBack(slot);
+    expect(t.ledger.book).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.ledger.book).toHaveBeenCalledTimes(2);
+    expect(t.ledger.book).toHaveBeenLastCalledWith(
+      2,
+      slots.map((s) => s.id),
+    );
+    expect(t.store.stats().stale).toBe(2);
   });
 
   it('asks the ledger again when the fleet’s next slot enters the lead, not before', async () => {

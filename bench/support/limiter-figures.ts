@@ -1,0 +1,26 @@
+import { parsePrometheusText, sampleValue } from '../../test/support/prometheus-text.js';
+
+/** What the workers' limiters counted of their slots (their /metrics, summed over the fleet). */
+export interface LimiterFigures {
+  readonly booked: number;
+  /** Slots that came too late to use: the share of booked ones, %. */
+  readonly stalePercent: number;
+  /** Stale slots the ledger took back in time for the fleet to use: the share of booked ones, %. */
+  readonly givenBackPercent: number;
+}
+
+/** Reads each worker's /metrics (on 127.0.0.1 at `ports`) and sums its limiter's slot counts. */
+export async function readLimiterFigures(ports: readonly number[]): Promise<LimiterFigures> {
+  let booked = 0;
+  let stale = 0;
+  let givenBack = 0;
+  for (const port of ports) {
+    const samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+    const slots = (fate: string): number => sampleValue(samples, 'robot_seeder_limiter_slots_total', { fate }) ?? 0;
+    booked += slots('booked');
+    stale += slots('stale');
+    givenBack += slots('given_back');
+  }
+  const share = (n: number): number => Number(((n * 100) / Math.max(1, booked)).toFixed(1));
+  return { booked, stalePercent: share(stale), givenBackPercent: share(givenBack) };
+}
