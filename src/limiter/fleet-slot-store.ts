@@ -147,11 +147,12 @@ export class FleetSlotStore implements BottleneckDatastore {
     this.#givingBack = true;
     setImmediate(() => {
       this.#givingBack = false;
-      // A booking under way, or one made since, carries them (or will, once it is back).
-      if (this.#giveBack.length === 0 || this.#booking || this.#closed) return;
+      // A booking made since carried them; one under way takes them once it is back.
+      if (this.#giveBack.length === 0) return;
+      // Now, not at this process's next turn.
       if (this.#wake !== null) clearTimeout(this.#wake);
       this.#wake = null;
-      void this.#book();
+      this.#bookSoon();
     });
   }
 
