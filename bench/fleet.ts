@@ -6,8 +6,15 @@
  * per worker (whole processes, start-up included). `--impl baseline` runs the ~100-line
  * BullMQ + Bottleneck script (bench/baseline/) on the same jobs. Asserts nothing.
  *
+ * `--start cold` (the default) starts the workers with the rooms already queued: the first
+ * seconds are also the processes' start-up, which on two cores holds up the first ones started.
+ * `--start warm` queues the rooms in a paused queue, starts the workers, waits until they are all
+ * idle, then resumes the queue: a running fleet that work arrives at (a campaign, a trigger).
+ * CPU per call counts start-up in both.
+ *
  *   npm run bench:fleet -- [--workers 1,2,6,16] [--impl seeder,baseline] [--rooms 6000]
  *                          [--latency 20-60] [--api-rate 200] [--rate 200] [--concurrency 50]
+ *                          [--start cold|warm]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +29,16 @@ import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefi
 import { freePort } from '../test/support/free-port.js';
 import { apiFigures, type ApiFigures } from './support/api-figures.js';
 import { readLimiterFigures, type LimiterFigures } from './support/limiter-figures.js';
-import { commonEnv, round, startMockProcess, startWorker, stopAll, usageOnceDrained, writeRoomsFile } from './support/fleet-env.js';
+import {
+  commonEnv,
+  round,
+  startMockProcess,
+  startWorker,
+  stopAll,
+  untilIdle,
+  usageOnceDrained,
+  writeRoomsFile,
+} from './support/fleet-env.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,9 +49,12 @@ const { values } = parseArgs({
     'api-rate': { type: 'string', default: '200' },
     rate: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '50' },
+    start: { type: 'string', default: 'cold' },
   },
 });
 const rooms = Number(values.rooms);
+if (values.start !== 'cold' && values.start !== 'warm') throw new Error(`bench:fleet: --start is cold or warm, got ${values.start}`);
+const warm = values.start === 'warm';
 
 type Impl = 'seeder' | 'baseline';
 
@@ -50,6 +69,8 @@ interface RunReport extends ApiFigures {
   readonly failedJobs: number;
   /** robot-seeder's own count of its slots (null for the baseline). */
   readonly limiter: LimiterFigures | null;
+  /** Calls the API took in each calendar second that had calls, first to last. */
+  readonly perSecond: readonly number[];
 }
 
 async function run(impl: Impl, workers: number, file: string): Promise<RunReport> {
@@ -57,12 +78,12 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   const common = commonEnv(prefix);
   const mock = await startMockProcess(common, { ratePerSecond: Number(values['api-rate']), latency: values.latency });
   const env = { ...common, TIM_BASE_URL: mock.url, RATE_LIMIT_PER_SECOND: values.rate, WORKER_CONCURRENCY: values.concurrency };
-  const enq = await runCli(['enqueue', file, '--json'], env);
-  if (enq.code !== 0) throw new Error(enq.stderr);
-
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(SEED_QUEUE_NAME, { connection: redis, prefix });
-  const started = Date.now();
+  if (warm) await queue.pause();
+  const enq = await runCli(['enqueue', file, '--json'], env);
+  if (enq.code !== 0) throw new Error(enq.stderr);
+  let started = Date.now();
   const baselineEnv = {
     ...env,
     TIM_USERSIG: signUserSig({
@@ -79,6 +100,11 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
     impl === 'seeder'
       ? ports.map((port) => startWorker(impl, { ...env, METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' }))
       : Array.from({ length: workers }, () => startWorker(impl, baselineEnv));
+  if (warm) {
+    await untilIdle(children);
+    started = Date.now();
+    await queue.resume();
+  }
   const usage = await usageOnceDrained(queue, children);
   const limiter = impl === 'seeder' ? await readLimiterFigures(ports) : null;
   const wallSeconds = (Date.now() - started) / 1000;
@@ -105,6 +131,7 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
     wallSeconds: round(wallSeconds, 1),
     failedJobs,
     limiter,
+    perSecond: stats.perSecond.map((s) => s.calls - s.refused),
   };
 }
 

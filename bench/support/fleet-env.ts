@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
 import type { MockStats } from '../../src/mock-api/mock-tencent-api.js';
 import { BIN } from '../../test/support/cli-process.js';
@@ -131,6 +132,28 @@ export async function usageOnceDrained(queue: Pick<Queue, 'getJobCounts'>, worke
     200,
   );
   return usage;
+}
+
+/** A process counts as idle when it uses less CPU than this in a sample. */
+const IDLE_CPU_MS = 20;
+const IDLE_SAMPLE_MS = 500;
+
+/**
+ * Waits until every worker has started and settled: two samples of IDLE_SAMPLE_MS in a row in
+ * which none used IDLE_CPU_MS of CPU (a worker at rest polls Redis and uses ~5 ms a second).
+ */
+export async function untilIdle(workers: readonly ChildProcess[]): Promise<void> {
+  const cpu = (): number[] => workers.map((w) => processUsage(w.pid ?? 0).cpuMs);
+  let before = cpu();
+  let quiet = 0;
+  const deadline = Date.now() + 120_000;
+  while (quiet < 2) {
+    if (Date.now() > deadline) throw new Error(`bench: the workers did not settle within 120 s of starting`);
+    await sleep(IDLE_SAMPLE_MS);
+    const now = cpu();
+    quiet = now.every((ms, i) => ms - (before[i] ?? 0) < IDLE_CPU_MS) ? quiet + 1 : 0;
+    before = now;
+  }
 }
 
 /** Stops processes with SIGTERM (they drain) and waits for them. */

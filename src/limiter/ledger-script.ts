@@ -35,10 +35,11 @@
  * Reply: { nowUs, freeUs, spacingUs, granted, rate, ceiling, epoch, healed, bookers, returned,
  * slots }, numbers that may be fractional as strings. `freeUs` is when the fleet's next slot is
  * after this booking; `slots` the names (µs) of the slots handed out; `returned` how many given-back
- * slots the log still held; `bookers` how many processes booked in the last 2 s (KEYS[3], ARGV[12]
- * naming the asking one), so that they can take turns. `healed` is '' or why the state was created
- * again: `missing`, `unreadable` or `clock`. For `read`, the last element says whose the ceiling is
- * instead: `operator`, `workers` or `caller` (no worker has booked yet).
+ * slots the log still held; `bookers` how many processes are booking (KEYS[3], ARGV[12] naming the
+ * asking one: those seen within two rounds of turns, at most 2 s), so that they can take turns.
+ * `healed` is '' or why the state was created again: `missing`, `unreadable` or `clock`. For
+ * `read`, the last element says whose the ceiling is instead: `operator`, `workers` or `caller` (no
+ * worker has booked yet).
  */
 export const LEDGER_SCRIPT = `
 local op = ARGV[1]
@@ -149,6 +150,14 @@ if op == 'book' then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 2000000)
   redis.call('PEXPIRE', KEYS[3], 10000)
   bookers = redis.call('ZCARD', KEYS[3])
+  -- A process that books comes back once the others have had their turns (bookers batches); one
+  -- not seen for two such rounds has stopped (its work ran out): count only those still booking,
+  -- or the ones left wait out turns nobody takes and the fleet slows down as its queue runs dry.
+  for _ = 1, 4 do
+    local active = redis.call('ZCOUNT', KEYS[3], now - 2 * bookers * batch - lead, '+inf')
+    if active >= bookers then break end
+    bookers = active
+  end
   local most = math.min(arg, math.max(1, math.floor(batch / spacing)))
   while granted < most do
     local slot, catching = candidate()

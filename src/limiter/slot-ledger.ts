@@ -53,7 +53,10 @@ export interface LedgerReply {
   /** Changes whenever the state is created again. */
   readonly epoch: string;
   readonly healed: LedgerHealing | null;
-  /** Processes that booked in the last 2 s (this one included): they take turns, one batch each. */
+  /**
+   * Processes booking now (this one included; those seen within two rounds of turns): they take
+   * turns, one batch each.
+   */
   readonly bookers: number;
 }
 

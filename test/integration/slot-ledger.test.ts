@@ -75,6 +75,21 @@ describe('the slot ledger', () => {
     expect(span).toBeGreaterThanOrEqual(first.spacingMs * 3.5 - 0.01);
   });
 
+  it('counts as bookers the processes still taking turns: one not seen for two rounds has stopped', async () => {
+    const appId = (nextAppId += 1);
+    const [a, b, c] = [0, 1, 2].map(() => new SlotLedger(redis, prefix, appId, ledgerPolicy(100)));
+    if (a === undefined || b === undefined || c === undefined) throw new Error('expected three ledgers');
+    await Promise.all([a.book(1), b.book(1), c.book(1)]);
+    // A round of three turns is three batches (150 ms); within two rounds (and the lead) all three count.
+    await sleep(50);
+    expect((await a.book(1)).bookers).toBe(3);
+    // B and C have not booked for more than two rounds (their work ran out): A books alone now
+    // instead of waiting out their turns.
+    await sleep(400);
+    expect((await a.book(1)).bookers).toBe(1);
+    expect((await b.book(1)).bookers).toBe(2);
+  });
+
   it('never holds more than rate slots in any window of 1,013 ms: the room of a slot given back is used once', async () => {
     const rate = 20;
     const ledger = ledgerAt(rate);
