@@ -76,6 +76,8 @@ export class FleetSlotStore implements BottleneckDatastore {
   #wake: NodeJS.Timeout | null = null;
   #retryMs = RETRY_FIRST_MS;
   #failingSince: number | null = null;
+  /** Since when this process has needed an answer from the ledger and had none (null: it has one, or needs none). */
+  #unansweredSince: number | null = null;
   #epoch: string | null = null;
   #closed = false;
   #stats = { ratePerSecond: 0, ceilingPerSecond: 0, booked: 0, bookings: 0, emptyBookings: 0, stale: 0, givenBack: 0, bookingErrors: 0 };
@@ -95,6 +97,15 @@ export class FleetSlotStore implements BottleneckDatastore {
     if (slot === null) throw new Error('fleet slot store: a job was scheduled without a slot');
     this.#granted = null;
     return slot;
+  }
+
+  /**
+   * How long this process has needed an answer from the ledger (a booking sent, failing or not
+   * answered) without one, in ms; 0 while it has its answer, waits for its turn, or needs none.
+   * A call can wait far longer for its slot when the fleet's rate is low: that is not a stall.
+   */
+  unansweredForMs(now: number): number {
+    return this.#unansweredSince === null ? 0 : now - this.#unansweredSince;
   }
 
   stats(): FleetSlotStats {
@@ -218,14 +229,19 @@ export class FleetSlotStore implements BottleneckDatastore {
 
   async #book(): Promise<void> {
     const wanted = Math.max(0, (this.#limiter?.queued() ?? 0) - this.#slots.length);
-    if (wanted === 0 && this.#giveBack.length === 0) return;
+    if (wanted === 0 && this.#giveBack.length === 0) {
+      this.#unansweredSince = null;
+      return;
+    }
     const giveBack = this.#giveBack;
     this.#giveBack = [];
     this.#booking = true;
     const sentAt = performance.now();
+    this.#unansweredSince ??= sentAt;
     try {
       const reply = await this.#o.ledger.book(wanted, giveBack);
       const receivedAt = performance.now();
+      this.#unansweredSince = null;
       this.#clock.sample(sentAt, reply.redisNowMs, receivedAt);
       this.#recovered(receivedAt);
       this.#noteEpoch(reply);

@@ -150,11 +150,13 @@ if op == 'book' then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 2000000)
   redis.call('PEXPIRE', KEYS[3], 10000)
   bookers = redis.call('ZCARD', KEYS[3])
-  -- A process that books comes back once the others have had their turns (bookers batches); one
-  -- not seen for two such rounds has stopped (its work ran out): count only those still booking,
-  -- or the ones left wait out turns nobody takes and the fleet slows down as its queue runs dry.
+  -- A process that books comes back once the others have had their turns (bookers turns of a
+  -- batch, or of one slot where a slot is further apart); one not seen for two such rounds has
+  -- stopped (its work ran out): count only those still booking, or the ones left wait out turns
+  -- nobody takes and the fleet slows down as its queue runs dry.
+  local turn = math.max(batch, spacing)
   for _ = 1, 4 do
-    local active = redis.call('ZCOUNT', KEYS[3], now - 2 * bookers * batch - lead, '+inf')
+    local active = redis.call('ZCOUNT', KEYS[3], now - 2 * bookers * turn - lead, '+inf')
     if active >= bookers then break end
     bookers = active
   end

@@ -21,7 +21,11 @@ export interface SharedLimiterOptions {
   /** Aborted at shutdown: calls still waiting for a slot are released (their jobs wait in the queue). */
   readonly signal: AbortSignal;
   readonly logger: Logger;
-  /** A call not granted a slot within this many ms is released, default 15000 (the ledger cannot be reached). */
+  /**
+   * Calls waiting while the ledger has not answered for this many ms (Redis away, refusing the
+   * script, or not replying) are released, default 15000. A call may wait longer than this for its
+   * slot when the fleet's rate is low and many calls are in hand: that is no stall.
+   */
   readonly stallAfterMs?: number;
   /** The ledger's keys expire after this long unused, default a day (tests shorten it). */
   readonly idleExpiryMs?: number;
@@ -126,12 +130,14 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
   o.signal.addEventListener('abort', () => releaseAll('shutting down before the call was sent'), { once: true });
   const sweep = setInterval(() => {
     const now = performance.now();
+    const unansweredMs = store.unansweredForMs(now);
+    if (unansweredMs < stallAfterMs) return;
     for (const t of waiting) {
       if (now - t.since < stallAfterMs) continue;
       const { bookingErrors } = store.stats();
       log.error(
-        { waitedMs: Math.round(now - t.since), waitingCalls: waiting.size, bookingErrors },
-        'LIMITER STALLED: calls got no slot; their jobs go back to the queue without using an attempt',
+        { waitedMs: Math.round(now - t.since), unansweredMs: Math.round(unansweredMs), waitingCalls: waiting.size, bookingErrors },
+        'LIMITER STALLED: no answer from the shared limiter in Redis; waiting calls go back to the queue without using an attempt',
       );
       releaseAll(`no call slot for ${stallAfterMs} ms (the shared limiter cannot book in Redis)`);
       break;

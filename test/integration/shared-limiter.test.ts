@@ -195,6 +195,13 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     expect(result).toMatchObject({ heldBack: expect.stringContaining('no call slot') as string });
   });
 
+  it('lets a call wait longer than stallAfterMs for its slot while the ledger answers: a low rate is no stall', async () => {
+    // 2 calls/s and 4 calls in hand: the last one's slot is about 1.5 s away, past the 1 s stall bound.
+    const l = limiter(newPrefix(), 2, { stallAfterMs: 1000 });
+    const results = await Promise.all([0, 1, 2, 3].map((i) => l.schedule(() => Promise.resolve(i))));
+    expect(results).toEqual([0, 1, 2, 3]);
+  });
+
   it('slows the whole fleet down on a rate refusal, climbs back, and follows the operator’s ceiling', async () => {
     const prefix = newPrefix();
     const [a, b] = [limiter(prefix, 200), limiter(prefix, 200)];

@@ -90,6 +90,16 @@ describe('the slot ledger', () => {
     expect((await b.book(1)).bookers).toBe(2);
   });
 
+  it('at a low rate, a turn is one slot: processes waiting out turns that long still count as bookers', async () => {
+    const appId = (nextAppId += 1);
+    // At 5/s a slot is 202 ms apart, more than a batch (50 ms): a round of three turns is 606 ms.
+    const [a, b, c] = [0, 1, 2].map(() => new SlotLedger(redis, prefix, appId, ledgerPolicy(5)));
+    if (a === undefined || b === undefined || c === undefined) throw new Error('expected three ledgers');
+    await Promise.all([a.book(1), b.book(1), c.book(1)]);
+    await sleep(450);
+    expect((await a.book(1)).bookers).toBe(3);
+  });
+
   it('never holds more than rate slots in any window of 1,013 ms: the room of a slot given back is used once', async () => {
     const rate = 20;
     const ledger = ledgerAt(rate);
