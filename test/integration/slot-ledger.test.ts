@@ -15,6 +15,15 @@ afterAll(async () => {
 let nextAppId = 1400000000;
 const ledgerAt = (rate: number): SlotLedger => new SlotLedger(redis, prefix, (nextAppId += 1), ledgerPolicy(rate));
 
+/** Three processes of one fleet (one app, each its own ledger client), each having booked once. */
+async function threeBookersAt(rate: number): Promise<[SlotLedger, SlotLedger, SlotLedger]> {
+  const appId = (nextAppId += 1);
+  const client = (): SlotLedger => new SlotLedger(redis, prefix, appId, ledgerPolicy(rate));
+  const fleet: [SlotLedger, SlotLedger, SlotLedger] = [client(), client(), client()];
+  await Promise.all(fleet.map((l) => l.book(1)));
+  return fleet;
+}
+
 /** Books until the ledger hands out slots (a new state starts one lead plus one batch ahead). */
 async function bookSome(ledger: SlotLedger, wanted: number, giveBack: readonly string[] = []): Promise<LedgerReply> {
   for (let tries = 0; tries < 100; tries += 1) {
@@ -76,10 +85,7 @@ describe('the slot ledger', () => {
   });
 
   it('counts as bookers the processes still taking turns: one not seen for two rounds has stopped', async () => {
-    const appId = (nextAppId += 1);
-    const [a, b, c] = [0, 1, 2].map(() => new SlotLedger(redis, prefix, appId, ledgerPolicy(100)));
-    if (a === undefined || b === undefined || c === undefined) throw new Error('expected three ledgers');
-    await Promise.all([a.book(1), b.book(1), c.book(1)]);
+    const [a, b] = await threeBookersAt(100);
     // A round of three turns is three batches (150 ms); within two rounds (and the lead) all three count.
     await sleep(50);
     expect((await a.book(1)).bookers).toBe(3);
@@ -91,11 +97,8 @@ describe('the slot ledger', () => {
   });
 
   it('at a low rate, a turn is one slot: processes waiting out turns that long still count as bookers', async () => {
-    const appId = (nextAppId += 1);
     // At 5/s a slot is 202 ms apart, more than a batch (50 ms): a round of three turns is 606 ms.
-    const [a, b, c] = [0, 1, 2].map(() => new SlotLedger(redis, prefix, appId, ledgerPolicy(5)));
-    if (a === undefined || b === undefined || c === undefined) throw new Error('expected three ledgers');
-    await Promise.all([a.book(1), b.book(1), c.book(1)]);
+    const [a] = await threeBookersAt(5);
     await sleep(450);
     expect((await a.book(1)).bookers).toBe(3);
   });
