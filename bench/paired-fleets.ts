@@ -20,6 +20,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { SEED_QUEUE_NAME } from '../src/queue/queue-names.js';
 import { runCli } from '../test/support/cli-process.js';
+import { freePort } from '../test/support/free-port.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../test/support/test-env.js';
 import { apiFigures } from './support/api-figures.js';
 import {
@@ -108,9 +109,11 @@ for (let r = 1; r <= Number(values.rounds); r += 1) {
   const fleets = [await prepare(order[0] ?? 'A', file), await prepare(order[1] ?? 'B', file)];
   const workers = fleets.map(() => [] as ChildProcess[]);
   for (let i = 0; i < Number(values.workers); i += 1) {
-    fleets.forEach((f, k) =>
-      workers[k]?.push(startNode([...sides[f.side].flags, join(sides[f.side].dir, 'bin/robot-seeder.js'), 'worker'], f.env)),
-    );
+    for (const [k, f] of fleets.entries()) {
+      // As deployed (deploy/kubernetes/worker.yaml): each worker serves /metrics.
+      const env = { ...f.env, METRICS_PORT: String(await freePort()), METRICS_HOST: '127.0.0.1' };
+      workers[k]?.push(startNode([...sides[f.side].flags, join(sides[f.side].dir, 'bin/robot-seeder.js'), 'worker'], env));
+    }
   }
   const results = await Promise.all(fleets.map((f, k) => finish(f, workers[k] ?? [])));
   const load = machineLoad();

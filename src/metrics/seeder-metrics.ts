@@ -36,6 +36,14 @@ export interface CallMetricsRecorder {
   recordRetry(app: string): void;
 }
 
+/**
+ * How often the event-loop lag (`nodejs_eventloop_lag_*`) is sampled. prom-client's default, a
+ * timer every 10 ms, woke every worker process 100 times a second whether it had work or not:
+ * sixteen workers on two cores spent 4.58 ms of CPU per call with it, 3.91 ms with 100 ms
+ * (BENCHMARKS.md, "The lag monitor's timer"). A stall still shows: the timer due during it is late.
+ */
+export const EVENT_LOOP_SAMPLE_MS = 100;
+
 /** The Prometheus metrics of one robot-seeder process, in a registry of its own. */
 export interface SeederMetrics extends CallMetricsRecorder {
   readonly registry: Registry;
@@ -52,7 +60,7 @@ const DURATION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
  */
 export function createSeederMetrics(o: SeederMetricsOptions): SeederMetrics {
   const registry = new Registry();
-  if (o.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (o.processMetrics ?? true) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   const calls = new Counter({
     name: 'robot_seeder_calls_total',
     help: 'Calls to the Tencent robot APIs made by this process, by app, outcome (success, retry, slow-down, resign, split, permanent) and code (Tencent ErrorCode, http_4xx, http_5xx or network)',
