@@ -5,11 +5,20 @@ import type { BreakerState, CircuitBreaker, OutcomeCounts } from './circuit-brea
 import { isOutageSignal } from './outage-signal.js';
 
 export interface BreakerGateOptions {
-  /** The shared state read from Redis is reused for this long, default 200 ms. */
+  /** The shared state read from Redis is reused for this long, default BREAKER_REFRESH_MS. */
   readonly stateMaxAgeMs?: number;
-  /** Ordinary outcomes are reported to Redis together this often, default 200 ms. */
+  /** Ordinary outcomes are reported to Redis together this often, default BREAKER_REFRESH_MS. */
   readonly flushIntervalMs?: number;
 }
+
+/**
+ * How often a process reports its ordinary outcomes and reads the shared state back (one round
+ * trip, and a timer, each time). At 200 ms, fleets of eight workers spent 4.5% more CPU per call
+ * (BENCHMARKS.md, "The breaker's round trips"). A second is soon enough: the breaker judges 5 s of
+ * calls, and a process whose own call fails like an outage reports it at once and hears the state
+ * in the reply, so it holds that call whatever it last read.
+ */
+export const BREAKER_REFRESH_MS = 1000;
 
 /** The gate, and `close()`, which reports the outcomes still counted. */
 export interface BreakerGate extends CallGate {
@@ -27,7 +36,7 @@ export interface BreakerGate extends CallGate {
  * counts before it, so the call that opens the breaker is already held.
  */
 export function breakerGate(breaker: CircuitBreaker, o: BreakerGateOptions = {}): BreakerGate {
-  const maxAgeMs = o.stateMaxAgeMs ?? 200;
+  const maxAgeMs = o.stateMaxAgeMs ?? BREAKER_REFRESH_MS;
   // What this process last saw: the synchronous check at the limiter slot goes by it.
   let lastSeen: BreakerState = 'closed';
   let seenAt = Number.NEGATIVE_INFINITY;
@@ -52,7 +61,7 @@ export function breakerGate(breaker: CircuitBreaker, o: BreakerGateOptions = {})
     pending = 0;
     await report({ calls, outages: 0, lastOutage: null }, false).catch(() => (pending += calls));
   };
-  const timer = setInterval(() => void flush(), o.flushIntervalMs ?? 200);
+  const timer = setInterval(() => void flush(), o.flushIntervalMs ?? BREAKER_REFRESH_MS);
   timer.unref();
 
   return {

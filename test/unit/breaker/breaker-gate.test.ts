@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { breakerGate } from '../../../src/breaker/breaker-gate.js';
+import { BREAKER_REFRESH_MS, breakerGate } from '../../../src/breaker/breaker-gate.js';
 import type { BreakerState, CircuitBreaker, OutcomeCounts } from '../../../src/breaker/circuit-breaker.js';
 import { outcome } from '../../support/call-outcomes.js';
 
@@ -52,6 +52,23 @@ describe('breakerGate', () => {
     expect(f.recorded).toEqual([]);
     await vi.advanceTimersByTimeAsync(200);
     expect(f.recorded).toEqual([{ counts: { calls: 30, outages: 0, lastOutage: null }, probe: false }]);
+    await gate.close();
+  });
+
+  it('by default reports and reads once a second: one round trip a second per process, its reply the fresh state', async () => {
+    const f = fakeBreaker();
+    const gate = breakerGate(f.breaker);
+    const signal = new AbortController().signal;
+    expect(await gate.admit(signal)).toBe('send');
+    await gate.settle(OK, false);
+    await vi.advanceTimersByTimeAsync(BREAKER_REFRESH_MS - 1);
+    expect(f.recorded).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(f.recorded).toEqual([{ counts: { calls: 1, outages: 0, lastOutage: null }, probe: false }]);
+    // The report's reply was the state: no read of its own for another second.
+    f.set('open');
+    expect(await gate.admit(signal)).toBe('send');
+    expect(f.fake.state).toHaveBeenCalledOnce();
     await gate.close();
   });
 
