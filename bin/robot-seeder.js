@@ -15,6 +15,9 @@ if (!existsSync(entry)) {
 // then, and keeps running; CPU per call is the same (BENCHMARKS.md, "One worker with a million
 // jobs queued"). Set before any WebAssembly is compiled: undici compiles it at its first connection.
 setFlagsFromString('--liftoff-only');
+// BullMQ packs with msgpackr and never unpacks; msgpackr's native addon only speeds up unpacking,
+// and finding and loading it took 20-35 ms of every start (BENCHMARKS.md, "Start-up").
+process.env.MSGPACKR_NATIVE_ACCELERATION_DISABLED ??= 'true';
 const { main } = await import(entry.href);
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -8,14 +8,16 @@
  * CPU and holds 10 MB less at rest, `status` uses 0.27 s of CPU instead of 0.34 s (BENCHMARKS.md,
  * "Start-up"). That is paid once per process, and a fleet is many processes.
  *
- * Left out of the bundle (loaded from node_modules as before): the packages of `serve` and of the
- * metrics listener, which find files of their own on disk (bull-board's UI, swagger's pages) or
- * compile schemas at run time, and msgpackr's optional native addon.
+ * Left out of the bundle (loaded from node_modules as before): the packages of `serve`, which
+ * find files of their own on disk (bull-board's UI, swagger's pages) or compile schemas at run
+ * time, and msgpackr's optional native addon (bin/robot-seeder.js turns it off). prom-client, the
+ * metrics listener's, is in: from node_modules it was 92 files (with @opentelemetry/api) and some
+ * 100 ms of CPU at the start of every worker with METRICS_PORT.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
-const EXTERNAL = ['fastify', '@fastify/*', '@bull-board/*', 'ajv', 'prom-client', 'msgpackr-extract'];
+const EXTERNAL = ['fastify', '@fastify/*', '@bull-board/*', 'ajv', 'msgpackr-extract'];
 
 /**
  * src/commonjs/*.ts load single files of BullMQ, ioredis and undici with a `require` made by
