@@ -7,6 +7,9 @@ export interface LimiterFigures {
   readonly stalePercent: number;
   /** Stale slots the ledger took back in time for the fleet to use: the share of booked ones, %. */
   readonly givenBackPercent: number;
+  /** Round trips to the ledger that returned slots, and those that found none free yet. */
+  readonly bookings: number;
+  readonly emptyBookings: number;
 }
 
 /** Reads each worker's /metrics (on 127.0.0.1 at `ports`) and sums its limiter's slot counts. */
@@ -14,13 +17,18 @@ export async function readLimiterFigures(ports: readonly number[]): Promise<Limi
   let booked = 0;
   let stale = 0;
   let givenBack = 0;
+  let bookings = 0;
+  let emptyBookings = 0;
   for (const port of ports) {
     const samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
     const slots = (fate: string): number => sampleValue(samples, 'robot_seeder_limiter_slots_total', { fate }) ?? 0;
     booked += slots('booked');
     stale += slots('stale');
     givenBack += slots('given_back');
+    const answered = (answer: string): number => sampleValue(samples, 'robot_seeder_limiter_bookings_total', { answer }) ?? 0;
+    bookings += answered('slots');
+    emptyBookings += answered('none');
   }
   const share = (n: number): number => Number(((n * 100) / Math.max(1, booked)).toFixed(1));
-  return { booked, stalePercent: share(stale), givenBackPercent: share(givenBack) };
+  return { booked, stalePercent: share(stale), givenBackPercent: share(givenBack), bookings, emptyBookings };
 }

@@ -208,6 +208,14 @@ function registerLimiterMetrics(registry: Registry, limiters: readonly LimiterSo
   );
   followTotals(
     registry,
+    'robot_seeder_limiter_bookings_total',
+    "Round trips this process made to book call slots in an app's ledger, by answer: slots, or none free yet (its turn had not come)",
+    'answer',
+    (s) => ({ slots: s.bookings, none: s.emptyBookings }),
+    limiters,
+  );
+  followTotals(
+    registry,
     'robot_seeder_limiter_sends_total',
     'Calls sent at their slot, by how late they left after it (at most 1, 2, 5 or 10 ms)',
     'late_ms',

@@ -68,6 +68,11 @@ describe('GET /metrics', () => {
     const sends = m.filter((x) => x.name === 'robot_seeder_limiter_sends_total');
     expect(sends.reduce((a, x) => a + x.value, 0)).toBe(6);
     expect(sampleValue(m, 'robot_seeder_limiter_recoveries_total', { reason: 'missing' })).toBe(0);
+    // Its round trips to the ledger: at least one answered with slots, never more than one per slot.
+    const bookings = sampleValue(m, 'robot_seeder_limiter_bookings_total', { answer: 'slots' }) ?? 0;
+    expect(bookings).toBeGreaterThanOrEqual(1);
+    expect(bookings).toBeLessThanOrEqual(sampleValue(m, 'robot_seeder_limiter_slots_total', { fate: 'booked' }) ?? 0);
+    expect(sampleValue(m, 'robot_seeder_limiter_bookings_total', { answer: 'none' })).toBeGreaterThanOrEqual(0);
     // An operator's ceiling shows at the next scrape.
     await fetch(`${s.url}/v1/rate`, {
       method: 'PUT',
