@@ -223,7 +223,8 @@ export class FleetSlotStore implements BottleneckDatastore {
         this.#wake = null;
         this.#bookSoon();
       },
-      Math.max(0, localMs - performance.now()),
+      // Not early: a turn asked for a moment before it comes is answered "none free yet".
+      timerDelay(localMs - performance.now()),
     );
   }
 

@@ -129,6 +129,20 @@ describe('FleetSlotStore (Bottleneck datastore over the slot ledger)', () => {
     expect(t.ledger.book).toHaveBeenCalledTimes(2);
   });
 
+  it('never asks for its turn before it comes, whole milliseconds or not: asked early, the ledger has none free yet', async () => {
+    const askedAt: number[] = [];
+    const t = setup(() => {
+      askedAt.push(performance.now());
+      return Promise.resolve(reply(0, { granted: 2, spacingMs: 40.2 }));
+    });
+    t.setQueued(10);
+    await t.store.__register__();
+    await vi.advanceTimersByTimeAsync(200);
+    // Each reply's next free slot was 80.4 ms after it: the lead takes it in 30.4 ms.
+    expect(askedAt.length).toBeGreaterThan(2);
+    for (let k = 1; k < askedAt.length; k += 1) expect((askedAt[k] ?? 0) - (askedAt[k - 1] ?? 0)).toBeGreaterThanOrEqual(30.4);
+  });
+
   it('rides out failed bookings: logs the episode once, retries with backoff, logs the recovery; jobs only wait', async () => {
     let failures = 2;
     const t = setup(() =>
@@ -140,9 +154,10 @@ describe('FleetSlotStore (Bottleneck datastore over the slot ledger)', () => {
     expect((await t.store.__register__()).success).toBe(false);
     await vi.advanceTimersByTimeAsync(0);
     expect(t.ledger.book).toHaveBeenCalledTimes(1);
-    await vi.advanceTimersByTimeAsync(50);
+    // 50 ms, then 100 (each waited out in whole milliseconds, and one more: never early).
+    await vi.advanceTimersByTimeAsync(51);
     expect(t.ledger.book).toHaveBeenCalledTimes(2);
-    await vi.advanceTimersByTimeAsync(99);
+    await vi.advanceTimersByTimeAsync(100);
     expect(t.ledger.book).toHaveBeenCalledTimes(2);
     await vi.advanceTimersByTimeAsync(1);
     expect(t.ledger.book).toHaveBeenCalledTimes(3);
