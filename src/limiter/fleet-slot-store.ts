@@ -149,7 +149,9 @@ export class FleetSlotStore implements BottleneckDatastore {
   /**
    * A slot came too late to use and its call was not sent: the ledger gets it back, so that the
    * fleet still makes the call its room allowed. Slots going stale together (a late wake-up) go
-   * back in one round trip, after the event loop's turn.
+   * back in one round trip, after the event loop's turn: now, for the fleet's next booker to use;
+   * this process asks for slots for their calls at its own next turn, not out of it (where the
+   * ledger mostly had none free yet: another process's turn had just taken the batch).
    */
   giveBack(slot: HeldSlot): void {
     this.#stats.stale += 1;
@@ -159,11 +161,8 @@ export class FleetSlotStore implements BottleneckDatastore {
     setImmediate(() => {
       this.#givingBack = false;
       // A booking made since carried them; one under way takes them once it is back.
-      if (this.#giveBack.length === 0) return;
-      // Now, not at this process's next turn.
-      if (this.#wake !== null) clearTimeout(this.#wake);
-      this.#wake = null;
-      this.#bookSoon();
+      if (this.#giveBack.length === 0 || this.#booking || this.#closed) return;
+      void this.#book(this.#wake === null);
     });
   }
 
@@ -228,8 +227,9 @@ export class FleetSlotStore implements BottleneckDatastore {
     );
   }
 
-  async #book(): Promise<void> {
-    const wanted = Math.max(0, (this.#limiter?.queued() ?? 0) - this.#slots.length);
+  /** One round trip to the ledger: slots given back, and (`ask`) as many asked for as calls wait. */
+  async #book(ask = true): Promise<void> {
+    const wanted = ask ? Math.max(0, (this.#limiter?.queued() ?? 0) - this.#slots.length) : 0;
     if (wanted === 0 && this.#giveBack.length === 0) {
       this.#unansweredSince = null;
       return;
@@ -257,8 +257,10 @@ export class FleetSlotStore implements BottleneckDatastore {
       else if (wanted > 0) this.#stats.emptyBookings += 1;
       this.#booking = false;
       if (granted > 0) this.#limiter?.drain();
-      if (this.#giveBack.length > 0) void this.#book();
-      else if (wanted > 0) this.#wakeAt(this.#clock.latest(this.#nextTurn(reply)));
+      if (wanted > 0) this.#wakeAt(this.#clock.latest(this.#nextTurn(reply)));
+      // No turn timed: this process's turn came while slots were going back (or it has none yet).
+      if (this.#wake === null) this.#bookSoon();
+      else if (this.#giveBack.length > 0) void this.#book(false);
     } catch (err) {
       // Slots not given back (Redis away) only cost their room: they were never sent.
       this.#booking = false;

@@ -95,6 +95,29 @@ describe('FleetSlotStore (Bottleneck datastore over the slot ledger)', () => {
     expect(t.store.stats()).toMatchObject({ stale: 3, givenBack: 2 });
   });
 
+  it('with its next turn timed, gives a late slot back at once but asks for slots for its call only at that turn', async () => {
+    // Two slots (at most), 40 ms apart: the next free one is 80 ms away and enters the lead in 30 ms.
+    const t = setup((wanted) => Promise.resolve(reply(0, { granted: Math.min(wanted, 2), spacingMs: 40 })));
+    t.setQueued(2);
+    await t.store.__register__();
+    await vi.advanceTimersByTimeAsync(0);
+    void t.store.__register__();
+    const slot = t.store.takeGranted();
+    await vi.advanceTimersByTimeAsync(TOLERANCE + 5);
+    t.store.giveBack(slot);
+    await vi.advanceTimersByTimeAsync(0);
+    // The room goes back now; out of turn, the ledger would have had no slot free for the call.
+    expect(t.ledger.book).toHaveBeenCalledTimes(2);
+    expect(t.ledger.book).toHaveBeenLastCalledWith(0, [slot.id]);
+    expect(t.store.stats().emptyBookings).toBe(0);
+    await vi.advanceTimersByTimeAsync(30 - TOLERANCE - 5);
+    expect(t.ledger.book).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(t.ledger.book).toHaveBeenCalledTimes(3);
+    // Its turn: the call of the slot given back, and the one still waiting, less the slot it holds.
+    expect(t.ledger.book).toHaveBeenLastCalledWith(1, []);
+  });
+
   it('gives back a slot its call could not use (late at the slot), in one booking with the others of that turn', async () => {
     const t = setup(() => Promise.resolve(reply(0, { granted: 2 })));
     t.setQueued(2);
