@@ -1,3 +1,4 @@
+import { setTimeout as realSleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BREAKER_REFRESH_MS, breakerGate } from '../../../src/breaker/breaker-gate.js';
 import type { BreakerState, CircuitBreaker, OutcomeCounts } from '../../../src/breaker/circuit-breaker.js';
@@ -95,6 +96,20 @@ describe('breakerGate', () => {
     expect(await gate.settle(GONE_ROOM, true)).toBe('report'); // an answer: the API is up
     await vi.advanceTimersByTimeAsync(100);
     expect(await waiting).toBe('send');
+    await gate.close();
+  });
+
+  it('by default, while open, reads the state often enough to resume within a moment of a probe closing it', async () => {
+    const f = fakeBreaker();
+    f.set('open');
+    f.fake.tryProbe.mockResolvedValue(false);
+    const gate = breakerGate(f.breaker);
+    const waiting = gate.admit(new AbortController().signal);
+    // Another process's probe is answered: the breaker closes in Redis; 300 ms on, the waiting
+    // call has seen it (read no more often than the closed breaker's, once a second, it had not).
+    f.set('closed');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(await Promise.race([waiting, realSleep(100, 'still waiting')])).toBe('send');
     await gate.close();
   });
 
