@@ -31,6 +31,7 @@ import { apiFigures, type ApiFigures } from './support/api-figures.js';
 import { readLimiterFigures, type LimiterFigures } from './support/limiter-figures.js';
 import {
   commonEnv,
+  metricsEnv,
   round,
   startMockProcess,
   startWorker,
@@ -98,7 +99,7 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   const ports = impl === 'seeder' ? await Promise.all(Array.from({ length: workers }, () => freePort())) : [];
   const children =
     impl === 'seeder'
-      ? ports.map((port) => startWorker(impl, { ...env, METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' }))
+      ? ports.map((port) => startWorker(impl, { ...env, ...metricsEnv(port) }))
       : Array.from({ length: workers }, () => startWorker(impl, baselineEnv));
   if (warm) {
     await untilIdle(children);

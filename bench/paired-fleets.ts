@@ -25,6 +25,7 @@ import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../test/support/test-e
 import { apiFigures } from './support/api-figures.js';
 import {
   commonEnv,
+  metricsEnv,
   round,
   startMockProcess,
   startNode,
@@ -110,8 +111,7 @@ for (let r = 1; r <= Number(values.rounds); r += 1) {
   const workers = fleets.map(() => [] as ChildProcess[]);
   for (let i = 0; i < Number(values.workers); i += 1) {
     for (const [k, f] of fleets.entries()) {
-      // As deployed (deploy/kubernetes/worker.yaml): each worker serves /metrics.
-      const env = { ...f.env, METRICS_PORT: String(await freePort()), METRICS_HOST: '127.0.0.1' };
+      const env = { ...f.env, ...metricsEnv(await freePort()) };
       workers[k]?.push(startNode([...sides[f.side].flags, join(sides[f.side].dir, 'bin/robot-seeder.js'), 'worker'], env));
     }
   }

@@ -62,6 +62,11 @@ export async function writeRoomsFile(path: string, groupIds: readonly string[], 
   await writeFile(path, groupIds.map((groupId) => `${JSON.stringify({ groupId, robots })}\n`).join(''));
 }
 
+/** A robot-seeder worker's /metrics listener on this port, as deployed (deploy/kubernetes/worker.yaml). */
+export function metricsEnv(port: number): Record<string, string> {
+  return { METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1' };
+}
+
 /**
  * A worker process of either kind: `robot-seeder worker`, or the baseline script. Node flags in
  * BENCH_WORKER_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, heap settings) go to both alike.
