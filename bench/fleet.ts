@@ -3,7 +3,8 @@
  * against the mock API (its own process), which records every arrival. For each run it reports
  * the share of the cap used while work was queued, the most calls in any sliding 1 s window and
  * in any calendar second at the API, calls refused for rate, worker CPU per call and peak memory
- * per worker (whole processes, start-up included). `--impl baseline` runs the ~100-line
+ * per worker (whole processes, start-up included), and CPU per call once warm (from 10 s after the
+ * first call; what a long-running fleet pays). `--impl baseline` runs the ~100-line
  * BullMQ + Bottleneck script (bench/baseline/) on the same jobs. Asserts nothing.
  *
  * `--start cold` (the default) starts the workers with the rooms already queued: the first
@@ -12,9 +13,13 @@
  * idle, then resumes the queue: a running fleet that work arrives at (a campaign, a trigger).
  * CPU per call counts start-up in both.
  *
+ * `--repeat N` runs the whole set N times, interleaved (each round runs every worker count and
+ * impl once), and ends with each figure's median over the rounds: single runs on a shared
+ * two-core machine move by ±1 point of cap and ±15% of CPU per call.
+ *
  *   npm run bench:fleet -- [--workers 1,2,6,16] [--impl seeder,baseline] [--rooms 6000]
  *                          [--latency 20-60] [--api-rate 200] [--rate 200] [--concurrency 50]
- *                          [--start cold|warm]
+ *                          [--start cold|warm] [--repeat 1]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +34,8 @@ import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefi
 import { freePort } from '../test/support/free-port.js';
 import { apiFigures, type ApiFigures } from './support/api-figures.js';
 import { readLimiterFigures, type LimiterFigures } from './support/limiter-figures.js';
+import { followCpu } from './support/process-usage.js';
+import { warmCpuMsPerCall } from './support/warm-cpu.js';
 import {
   commonEnv,
   metricsEnv,
@@ -36,6 +43,8 @@ import {
   startMockProcess,
   startWorker,
   stopAll,
+  median,
+  nullableRound,
   untilIdle,
   usageOnceDrained,
   writeRoomsFile,
@@ -51,11 +60,15 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '50' },
     start: { type: 'string', default: 'cold' },
+    repeat: { type: 'string', default: '1' },
   },
 });
 const rooms = Number(values.rooms);
 if (values.start !== 'cold' && values.start !== 'warm') throw new Error(`bench:fleet: --start is cold or warm, got ${values.start}`);
 const warm = values.start === 'warm';
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1)
+  throw new Error(`bench:fleet: --repeat is a whole number of rounds, 1 or more, got ${values.repeat}`);
 
 type Impl = 'seeder' | 'baseline';
 
@@ -64,6 +77,8 @@ interface RunReport extends ApiFigures {
   readonly workers: number;
   readonly rooms: number;
   readonly cpuMsPerCall: number;
+  /** CPU per call once warm (bench/support/warm-cpu.ts); null for a run too short to tell. */
+  readonly warmCpuMsPerCall: number | null;
   readonly peakRssMbMax: number;
   readonly peakRssMbMean: number;
   readonly wallSeconds: number;
@@ -106,7 +121,9 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
     started = Date.now();
     await queue.resume();
   }
+  const cpu = followCpu(children.map((c) => c.pid ?? 0));
   const usage = await usageOnceDrained(queue, children);
+  cpu.stop();
   const limiter = impl === 'seeder' ? await readLimiterFigures(ports) : null;
   const wallSeconds = (Date.now() - started) / 1000;
   const failedJobs = await queue.getFailedCount();
@@ -127,6 +144,7 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
     rooms,
     ...apiFigures(stats, Number(values['api-rate'])),
     cpuMsPerCall: round(cpuMs / Math.max(1, stats.calls), 2),
+    warmCpuMsPerCall: nullableRound(warmCpuMsPerCall(stats.perSecond, cpu), 2),
     peakRssMbMax: round(Math.max(...rss), 0),
     peakRssMbMean: round(rss.reduce((a, b) => a + b, 0) / rss.length, 0),
     wallSeconds: round(wallSeconds, 1),
@@ -144,19 +162,59 @@ await writeRoomsFile(
   ['robot_1', 'robot_2', 'robot_3'],
 );
 const reports: RunReport[] = [];
-for (const workers of values.workers.split(',').map(Number)) {
-  for (const impl of values.impl.split(',') as Impl[]) {
-    const r = await run(impl, workers, file);
-    reports.push(r);
-    process.stderr.write(`${JSON.stringify(r)}\n`);
+const workerCounts = values.workers.split(',').map(Number);
+const impls = values.impl.split(',') as Impl[];
+for (let pass = 1; pass <= repeat; pass += 1) {
+  for (const workers of workerCounts) {
+    for (const impl of impls) {
+      const r = await run(impl, workers, file);
+      reports.push(r);
+      process.stderr.write(`${JSON.stringify({ round: pass, ...r })}\n`);
+    }
   }
 }
 await rm(dir, { recursive: true, force: true });
 process.stdout.write(
-  '| impl | workers | cap used | sliding-1s max | busiest second | refused (60007) | CPU/call | peak RSS/worker (max, mean) | wall | slots stale (given back) |\n|---|---|---|---|---|---|---|---|---|---|\n',
+  '| impl | workers | cap used | sliding-1s max | busiest second | refused (60007) | CPU/call | CPU/call warm | peak RSS/worker (max, mean) | wall | slots stale (given back) |\n|---|---|---|---|---|---|---|---|---|---|---|\n',
 );
 for (const r of reports) {
   process.stdout.write(
-    `| ${r.impl} | ${r.workers} | ${r.capUsedPercent}% (${r.meanCallsPerSecond}/s over ${r.fullSeconds} s) | ${r.busiestSlidingSecond} | ${r.busiestSecond} | ${r.refusedForRate} of ${r.calls} | ${r.cpuMsPerCall} ms | ${r.peakRssMbMax}, ${r.peakRssMbMean} MB | ${r.wallSeconds} s | ${r.limiter === null ? '–' : `${r.limiter.stalePercent}% (${r.limiter.givenBackPercent}%)`} |\n`,
+    `| ${r.impl} | ${r.workers} | ${r.capUsedPercent}% (${r.meanCallsPerSecond}/s over ${r.fullSeconds} s) | ${r.busiestSlidingSecond} | ${r.busiestSecond} | ${r.refusedForRate} of ${r.calls} | ${r.cpuMsPerCall} ms | ${r.warmCpuMsPerCall ?? '–'} ms | ${r.peakRssMbMax}, ${r.peakRssMbMean} MB | ${r.wallSeconds} s | ${r.limiter === null ? '–' : `${r.limiter.stalePercent}% (${r.limiter.givenBackPercent}%)`} |\n`,
   );
+}
+if (repeat > 1 || impls.length > 1) process.stdout.write(`\n${summaryTable(reports)}`);
+
+/**
+ * Per worker count and impl, over the rounds: the median cap used and CPU per call (whole run and
+ * warm), with their range; the highest sliding second and peak memory; all refusals; and
+ * robot-seeder's median CPU per call against the script's median, when both ran.
+ */
+function summaryTable(all: readonly RunReport[]): string {
+  let out = `Over ${repeat} round(s), medians (the range in brackets):\n\n| impl | workers | cap used | sliding-1s max (highest) | refused (all) | CPU/call | CPU/call warm | against the script (whole, warm) | peak RSS/worker (highest) |\n|---|---|---|---|---|---|---|---|---|\n`;
+  for (const workers of workerCounts) {
+    const runsOf = (impl: Impl): RunReport[] => all.filter((r) => r.impl === impl && r.workers === workers);
+    const against = (pick: (r: RunReport) => number | null): string => {
+      const mine = medianOf(runsOf('seeder'), pick);
+      const theirs = medianOf(runsOf('baseline'), pick);
+      return mine === null || theirs === null ? '–' : `${round(mine / theirs, 2)}×`;
+    };
+    for (const impl of impls) {
+      const runs = runsOf(impl);
+      const cell = (pick: (r: RunReport) => number | null, unit: string): string => {
+        const mid = medianOf(runs, pick);
+        const v = runs.map(pick).filter((x): x is number => x !== null);
+        return mid === null ? '–' : `${round(mid, 2)}${unit} (${Math.min(...v)}–${Math.max(...v)})`;
+      };
+      const ratios =
+        impl === 'seeder' && impls.includes('baseline') ? `${against((r) => r.cpuMsPerCall)}, ${against((r) => r.warmCpuMsPerCall)}` : '';
+      out += `| ${impl} | ${workers} | ${cell((r) => r.capUsedPercent, '%')} | ${Math.max(...runs.map((r) => r.busiestSlidingSecond))} | ${runs.reduce((sum, r) => sum + r.refusedForRate, 0)} | ${cell((r) => r.cpuMsPerCall, ' ms')} | ${cell((r) => r.warmCpuMsPerCall, ' ms')} | ${ratios} | ${Math.max(...runs.map((r) => r.peakRssMbMax))} MB |\n`;
+    }
+  }
+  return out;
+}
+
+/** The median of a figure over runs; null when any run lacks it (too short to tell). */
+function medianOf(runs: readonly RunReport[], pick: (r: RunReport) => number | null): number | null {
+  const values = runs.map(pick).filter((x): x is number => x !== null);
+  return values.length === 0 || values.length < runs.length ? null : median(values);
 }

@@ -10,7 +10,12 @@ export interface LimiterFigures {
   /** Round trips to the ledger that returned slots, and those that found none free yet. */
   readonly bookings: number;
   readonly emptyBookings: number;
+  /** Calls sent, by how late after their slot they left: at most 1, 2, 5 or 10 ms. */
+  readonly sentLateMs: Readonly<Record<SendLateness, number>>;
 }
+
+const SEND_LATENESS = ['1', '2', '5', '10'] as const;
+type SendLateness = (typeof SEND_LATENESS)[number];
 
 /** Reads each worker's /metrics (on 127.0.0.1 at `ports`) and sums its limiter's slot counts. */
 export async function readLimiterFigures(ports: readonly number[]): Promise<LimiterFigures> {
@@ -19,6 +24,7 @@ export async function readLimiterFigures(ports: readonly number[]): Promise<Limi
   let givenBack = 0;
   let bookings = 0;
   let emptyBookings = 0;
+  const sentLateMs: Record<SendLateness, number> = { '1': 0, '2': 0, '5': 0, '10': 0 };
   for (const port of ports) {
     const samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
     const slots = (fate: string): number => sampleValue(samples, 'robot_seeder_limiter_slots_total', { fate }) ?? 0;
@@ -28,7 +34,10 @@ export async function readLimiterFigures(ports: readonly number[]): Promise<Limi
     const answered = (answer: string): number => sampleValue(samples, 'robot_seeder_limiter_bookings_total', { answer }) ?? 0;
     bookings += answered('slots');
     emptyBookings += answered('none');
+    for (const late of SEND_LATENESS) {
+      sentLateMs[late] += sampleValue(samples, 'robot_seeder_limiter_sends_total', { late_ms: late }) ?? 0;
+    }
   }
   const share = (n: number): number => Number(((n * 100) / Math.max(1, booked)).toFixed(1));
-  return { booked, stalePercent: share(stale), givenBackPercent: share(givenBack), bookings, emptyBookings };
+  return { booked, stalePercent: share(stale), givenBackPercent: share(givenBack), bookings, emptyBookings, sentLateMs };
 }
