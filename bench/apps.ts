@@ -33,7 +33,6 @@ import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, uniquePrefix, waitFor } from
 import { apiFigures, type ApiFigures } from './support/api-figures.js';
 import {
   commonEnv,
-  round,
   startMockProcess,
   startWorker,
   stopAll,
@@ -42,6 +41,7 @@ import {
   type BenchApp,
   type MockProcess,
 } from './support/fleet-env.js';
+import { round } from './support/numbers.js';
 import { machineLoad, processUsage, type ProcessUsage } from './support/process-usage.js';
 
 const { values } = parseArgs({

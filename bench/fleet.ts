@@ -39,16 +39,14 @@ import { warmCpuMsPerCall } from './support/warm-cpu.js';
 import {
   commonEnv,
   metricsEnv,
-  round,
   startMockProcess,
   startWorker,
   stopAll,
-  median,
-  nullableRound,
   untilIdle,
   usageOnceDrained,
   writeRoomsFile,
 } from './support/fleet-env.js';
+import { median, nullableRound, round } from './support/numbers.js';
 
 const { values } = parseArgs({
   options: {

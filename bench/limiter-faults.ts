@@ -18,7 +18,8 @@ import { openQueueRuntime } from '../src/app/queue-runtime.js';
 import { isDrained } from '../src/queue/queue-status.js';
 import { runCli } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_REDIS_URL, TEST_SDKAPPID, uniquePrefix } from '../test/support/test-env.js';
-import { commonEnv, round, startMockProcess, startWorker, stopAll } from './support/fleet-env.js';
+import { commonEnv, startMockProcess, startWorker, stopAll } from './support/fleet-env.js';
+import { round } from './support/numbers.js';
 
 const { values } = parseArgs({
   options: { workers: { type: 'string', default: '2' }, rooms: { type: 'string', default: '4000' }, at: { type: 'string', default: '5' } },

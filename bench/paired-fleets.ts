@@ -26,7 +26,6 @@ import { apiFigures } from './support/api-figures.js';
 import {
   commonEnv,
   metricsEnv,
-  round,
   startMockProcess,
   startNode,
   stopAll,
@@ -34,6 +33,7 @@ import {
   writeRoomsFile,
   type MockProcess,
 } from './support/fleet-env.js';
+import { round } from './support/numbers.js';
 import { machineLoad } from './support/process-usage.js';
 
 const { values } = parseArgs({

@@ -16,7 +16,8 @@ import { parseArgs } from 'node:util';
 import { signUserSig } from '../src/tencent/user-sig.js';
 import { runCli } from '../test/support/cli-process.js';
 import { deleteKeys, TEST_SDKAPPID, TEST_SECRET_KEY, uniquePrefix } from '../test/support/test-env.js';
-import { commonEnv, round, startMockProcess, startWorker, stopAll } from './support/fleet-env.js';
+import { commonEnv, startMockProcess, startWorker, stopAll } from './support/fleet-env.js';
+import { round } from './support/numbers.js';
 import { processUsage } from './support/process-usage.js';
 
 const { values } = parseArgs({

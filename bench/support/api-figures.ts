@@ -1,6 +1,6 @@
 import type { MockCallStats } from '../../src/mock-api/mock-tencent-api.js';
 import type { SecondCount } from '../../src/mock-api/rate-window.js';
-import { round } from './fleet-env.js';
+import { round } from './numbers.js';
 
 /** What the API (the mock) saw of one app's calls: the figures every rate benchmark reports, beside the cap. */
 export interface ApiFigures {

@@ -10,12 +10,24 @@ import { BASELINE_WORKER } from './baseline.js';
 import { TEST_REDIS_URL, TEST_SDKAPPID, TEST_SECRET_KEY, waitFor } from '../../test/support/test-env.js';
 import { processUsage, type ProcessUsage } from './process-usage.js';
 
+/** The benchmark's processes still running: stopped when the benchmark ends, however it ends. */
+const running = new Set<ChildProcess>();
+// A benchmark that fails or is interrupted midway must not leave a fleet running: idle workers and
+// mock APIs left behind by one failed run once shared the machine with the next runs for 20 minutes.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGTERM');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 /** A process of the benchmark: node running a script, its stderr passed through. */
 export function startNode(args: readonly string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, args, {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
 }
 
 /** One app of a multi-app run: its entry in APPS_FILE, and the secret key its workers and the mock share. */
@@ -165,18 +177,4 @@ export async function untilIdle(workers: readonly ChildProcess[]): Promise<void>
 export async function stopAll(children: readonly ChildProcess[]): Promise<void> {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : Promise.resolve())));
-}
-
-export function round(n: number, digits: number): number {
-  return Number(n.toFixed(digits));
-}
-
-export function nullableRound(n: number | null, digits: number): number | null {
-  return n === null ? null : round(n, digits);
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }

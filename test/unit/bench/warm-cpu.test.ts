@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median } from '../../../bench/support/fleet-env.js';
+import { median } from '../../../bench/support/numbers.js';
 import type { CpuTimeline } from '../../../bench/support/process-usage.js';
 import { WARM_AFTER_SECONDS, warmCpuMsPerCall } from '../../../bench/support/warm-cpu.js';
 
