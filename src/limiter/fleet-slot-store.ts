@@ -264,6 +264,8 @@ export class FleetSlotStore implements BottleneckDatastore {
     } catch (err) {
       // Slots not given back (Redis away) only cost their room: they were never sent.
       this.#booking = false;
+      // Closed while it was under way (shutdown: the connection closes next): nothing failed.
+      if (this.#closed) return;
       this.#failed(err);
       this.#wakeAt(performance.now() + this.#retryMs);
       this.#retryMs = Math.min(RETRY_MAX_MS, this.#retryMs * 2);

@@ -191,6 +191,21 @@ describe('FleetSlotStore (Bottleneck datastore over the slot ledger)', () => {
     expect(t.store.stats().bookingErrors).toBe(2);
   });
 
+  it('says nothing of a booking that fails after the store closed (shutdown closes its connection next)', async () => {
+    let fail: (err: Error) => void = () => undefined;
+    const t = setup(() => new Promise<LedgerReply>((_, reject) => (fail = reject)));
+    t.setQueued(1);
+    await t.store.__register__();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.ledger.book).toHaveBeenCalledOnce();
+    await t.store.__disconnect__();
+    fail(new Error('Connection is closed.'));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(messages(t)).toEqual([]);
+    expect(t.store.stats().bookingErrors).toBe(0);
+    expect(t.ledger.book).toHaveBeenCalledOnce();
+  });
+
   it('counts and logs a lost state only when it had booked from the one that is gone', async () => {
     const replies = [
       reply(0, { granted: 1, healed: 'missing', epoch: 'e1' }),
