@@ -192,16 +192,15 @@ function summaryTable(all: readonly RunReport[]): string {
   for (const workers of workerCounts) {
     const runsOf = (impl: Impl): RunReport[] => all.filter((r) => r.impl === impl && r.workers === workers);
     const against = (pick: (r: RunReport) => number | null): string => {
-      const mine = medianOf(runsOf('seeder'), pick);
-      const theirs = medianOf(runsOf('baseline'), pick);
-      return mine === null || theirs === null ? '–' : `${round(mine / theirs, 2)}×`;
+      const mine = figureOf(runsOf('seeder'), pick);
+      const theirs = figureOf(runsOf('baseline'), pick);
+      return mine === null || theirs === null ? '–' : `${round(median(mine) / median(theirs), 2)}×`;
     };
     for (const impl of impls) {
       const runs = runsOf(impl);
       const cell = (pick: (r: RunReport) => number | null, unit: string): string => {
-        const mid = medianOf(runs, pick);
-        const v = runs.map(pick).filter((x): x is number => x !== null);
-        return mid === null ? '–' : `${round(mid, 2)}${unit} (${Math.min(...v)}–${Math.max(...v)})`;
+        const v = figureOf(runs, pick);
+        return v === null ? '–' : `${round(median(v), 2)}${unit} (${Math.min(...v)}–${Math.max(...v)})`;
       };
       const ratios =
         impl === 'seeder' && impls.includes('baseline') ? `${against((r) => r.cpuMsPerCall)}, ${against((r) => r.warmCpuMsPerCall)}` : '';
@@ -211,8 +210,8 @@ function summaryTable(all: readonly RunReport[]): string {
   return out;
 }
 
-/** The median of a figure over runs; null when any run lacks it (too short to tell). */
-function medianOf(runs: readonly RunReport[], pick: (r: RunReport) => number | null): number | null {
+/** A figure's values over runs; null when any run lacks it (too short to tell), or there are none. */
+function figureOf(runs: readonly RunReport[], pick: (r: RunReport) => number | null): number[] | null {
   const values = runs.map(pick).filter((x): x is number => x !== null);
-  return values.length === 0 || values.length < runs.length ? null : median(values);
+  return values.length === 0 || values.length < runs.length ? null : values;
 }
