@@ -1,3 +1,4 @@
+import { LATENESS_BUCKETS_MS, type LatenessBucket } from '../../src/limiter/shared-limiter.js';
 import { parsePrometheusText, sampleValue } from '../../test/support/prometheus-text.js';
 
 /** What the workers' limiters counted of their slots (their /metrics, summed over the fleet). */
@@ -11,11 +12,8 @@ export interface LimiterFigures {
   readonly bookings: number;
   readonly emptyBookings: number;
   /** Calls sent, by how late after their slot they left: at most 1, 2, 5 or 10 ms. */
-  readonly sentLateMs: Readonly<Record<SendLateness, number>>;
+  readonly sentLateMs: Readonly<Record<LatenessBucket, number>>;
 }
-
-const SEND_LATENESS = ['1', '2', '5', '10'] as const;
-type SendLateness = (typeof SEND_LATENESS)[number];
 
 /** Reads each worker's /metrics (on 127.0.0.1 at `ports`) and sums its limiter's slot counts. */
 export async function readLimiterFigures(ports: readonly number[]): Promise<LimiterFigures> {
@@ -24,7 +22,7 @@ export async function readLimiterFigures(ports: readonly number[]): Promise<Limi
   let givenBack = 0;
   let bookings = 0;
   let emptyBookings = 0;
-  const sentLateMs: Record<SendLateness, number> = { '1': 0, '2': 0, '5': 0, '10': 0 };
+  const sentLateMs = Object.fromEntries(LATENESS_BUCKETS_MS.map((late) => [late, 0])) as Record<LatenessBucket, number>;
   for (const port of ports) {
     const samples = parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
     const slots = (fate: string): number => sampleValue(samples, 'robot_seeder_limiter_slots_total', { fate }) ?? 0;
@@ -34,7 +32,7 @@ export async function readLimiterFigures(ports: readonly number[]): Promise<Limi
     const answered = (answer: string): number => sampleValue(samples, 'robot_seeder_limiter_bookings_total', { answer }) ?? 0;
     bookings += answered('slots');
     emptyBookings += answered('none');
-    for (const late of SEND_LATENESS) {
+    for (const late of LATENESS_BUCKETS_MS) {
       sentLateMs[late] += sampleValue(samples, 'robot_seeder_limiter_sends_total', { late_ms: late }) ?? 0;
     }
   }

@@ -36,11 +36,15 @@ export interface HeldBack {
   readonly heldBack: string;
 }
 
+/** The buckets of `LimiterStats.lateness`: upper bounds in ms (`robot_seeder_limiter_sends_total{late_ms}`). */
+export const LATENESS_BUCKETS_MS = ['1', '2', '5', '10'] as const;
+export type LatenessBucket = (typeof LATENESS_BUCKETS_MS)[number];
+
 export interface LimiterStats extends FleetSlotStats {
   /** Calls sent at their slot. */
   readonly sent: number;
   /** How late calls left after the earliest moment of their slot: counts per bucket (upper bounds in ms). */
-  readonly lateness: Readonly<Record<'1' | '2' | '5' | '10', number>>;
+  readonly lateness: Readonly<Record<LatenessBucket, number>>;
 }
 
 /** Bottleneck priorities: 0 is served first. A call whose slot came too late goes one step ahead. */
@@ -91,7 +95,7 @@ export function createSharedLimiter(o: SharedLimiterOptions): SharedLimiter {
   });
   const stallAfterMs = o.stallAfterMs ?? 15_000;
   const waiting = new Set<Ticket>();
-  const lateness = { '1': 0, '2': 0, '5': 0, '10': 0 };
+  const lateness: Record<LatenessBucket, number> = { '1': 0, '2': 0, '5': 0, '10': 0 };
   let sent = 0;
   let lastRefusalReport = Number.NEGATIVE_INFINITY;
 
