@@ -23,9 +23,12 @@
  * Self-healing: a missing or unreadable hash (idle expiry, eviction, FLUSHDB, a failover to a
  * replica without it, a wrong type), or a log lost while its slots still count, is created again,
  * starting at now + lead + batch: slots handed out before the loss lie before that, so new ones
- * cannot meet them. A `next` far beyond that (Redis's clock stepped back, a tampered value) is
- * pulled back likewise. No number ever reaches an integer-only Redis command, so any rate works,
- * whatever its spacing.
+ * cannot meet them. A slot time far beyond that (the grid's next, the last handed out, or the
+ * log's latest: Redis's clock stepped back, or a tampered value) is pulled back likewise, and a
+ * decrease stamped in the future is brought back to now: no stored value can keep the fleet
+ * waiting, or its rate from adapting, for longer than its own spacing. An operator's ceiling
+ * that is not a rate of at least 1 is ignored. No number ever reaches an integer-only Redis
+ * command, so any rate works, whatever its spacing.
  *
  * Ops (ARGV[1]): `book` (ARGV[10] = slots wanted, 0 to only give slots back), `refused` (Tencent
  * answered with a rate code: multiplicative decrease, at most once per cooldown), `read`, `set`
@@ -56,6 +59,8 @@ if op == 'set' then
   if arg > 0 then redis.call('SET', KEYS[2], fmt(arg)) else redis.call('DEL', KEYS[2]) end
 end
 local override = tonumber(redis.call('GET', KEYS[2]) or '')
+-- \`rate set\` writes a whole rate from 1 up: anything else under the key (overwritten) is ignored.
+if override and not (override >= 1 and override < math.huge) then override = nil end
 local ceiling = override or configured
 
 local kind = redis.call('TYPE', KEYS[1])['ok']
@@ -86,12 +91,16 @@ if logKind ~= 'zset' and logKind ~= 'none' then redis.call('DEL', KEYS[4]) end
 -- so that a full Redis fails the booking instead of handing out slots for calls it cannot record.
 redis.call('ZADD', KEYS[4], 0, 'log')
 
+-- No slot is ever handed out beyond now + lead + batch: one further ahead (the last on the grid, the
+-- last handed out, the latest in the log) means Redis's clock stepped back or a value was tampered
+-- with, and would hold the fleet until then.
+local latest = logged and tonumber(redis.call('ZRANGE', KEYS[4], -1, -1, 'WITHSCORES')[2]) or 0
 local healed = ''
 if not (next and rate and at and cut and epoch) or rate <= 0 then
   healed = kind == 'none' and 'missing' or 'unreadable'
   if kind ~= 'none' then redis.call('DEL', KEYS[1]) end
   next, rate, at, cut, epoch, last, credit = now + horizon, ceiling, now, 0, fmt(now), 0, 0
-elseif next > now + horizon + 1000000 then
+elseif math.max(next, last, latest) > now + horizon + 1000000 then
   healed = 'clock'
   next, last, credit = now + horizon, math.min(last, now + horizon), 0
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '(' .. fmt(now + horizon), '+inf')
@@ -102,6 +111,8 @@ elseif not logged and last + 3000000 > now then
   next, credit = math.max(next, now + horizon), 0
 end
 
+-- A decrease stamped in the future (the clock stepped back) would block every decrease until then.
+if cut > now then cut = 0 end
 if op == 'set' then rate = ceiling end
 rate = climbed(rate, at)
 at = now

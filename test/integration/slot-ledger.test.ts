@@ -145,4 +145,39 @@ describe('the slot ledger', () => {
     expect((await ledger.book(5)).healed).toBe('unreadable');
     expect(await redis.type(logKey)).toBe('zset');
   });
+  // Redis's clock stepped back, or a value was tampered with: none may hold the fleet until then.
+  it.each([
+    ["the grid's next slot", 'next'],
+    ['the last slot handed out', 'last'],
+    ['a slot in the log', 'log'],
+  ])('pulls %s stamped an hour ahead back to now, and says so', async (_what, field) => {
+    const ledger = ledgerAt(200);
+    const [stateKey, , , logKey] = ledger.keys;
+    const before = await bookSome(ledger, 5);
+    const hourAheadUs = ((before.redisNowMs + 3_600_000) * 1000).toFixed(3);
+    if (field === 'log') await redis.zadd(logKey, hourAheadUs, hourAheadUs);
+    else await redis.hset(stateKey, field, hourAheadUs);
+    expect((await ledger.book(5)).healed).toBe('clock');
+    const after = await bookSome(ledger, 5);
+    expect(after.slots[0]?.atMs).toBeLessThanOrEqual(after.redisNowMs + LEDGER_POLICY.leadMs + LEDGER_POLICY.batchMs);
+    expect(await redis.zcount(logKey, `(${(after.redisNowMs + 60_000) * 1000}`, '+inf')).toBe(0);
+  });
+
+  it('still slows the fleet down when its last decrease is stamped in the future', async () => {
+    const ledger = ledgerAt(200);
+    const before = await bookSome(ledger, 5);
+    await redis.hset(ledger.keys[0], 'cut', ((before.redisNowMs + 3_600_000) * 1000).toFixed(3));
+    const refused = await ledger.refused();
+    expect(refused.ratePerSecond).toBeCloseTo(200 * LEDGER_POLICY.decreaseFactor, 0);
+  });
+
+  it.each(['0', '-5', 'inf', 'nan', 'fast'])("ignores an operator ceiling of %s: the workers' rate holds", async (value) => {
+    const ledger = ledgerAt(200);
+    await bookSome(ledger, 1);
+    await redis.set(ledger.keys[1], value);
+    const r = await bookSome(ledger, 5);
+    expect(r.ceilingPerSecond).toBe(200);
+    expect(r.ratePerSecond).toBe(200);
+    expect(await ledger.read()).toEqual({ ratePerSecond: 200, ceilingPerSecond: 200, ceilingSource: 'workers' });
+  });
 });
