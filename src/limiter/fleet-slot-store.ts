@@ -34,6 +34,8 @@ export interface FleetSlotStats {
   /** Round trips to the ledger that returned slots, and those that found none free within the lead. */
   readonly bookings: number;
   readonly emptyBookings: number;
+  /** Round trips that only gave stale slots back (asking for none). */
+  readonly giveBackTrips: number;
   /** Slots that came too late to use (the call was booked again); each is given back to the ledger. */
   readonly stale: number;
   /** Stale slots the ledger took back in time for the fleet to use their room. */
@@ -80,7 +82,17 @@ export class FleetSlotStore implements BottleneckDatastore {
   #unansweredSince: number | null = null;
   #epoch: string | null = null;
   #closed = false;
-  #stats = { ratePerSecond: 0, ceilingPerSecond: 0, booked: 0, bookings: 0, emptyBookings: 0, stale: 0, givenBack: 0, bookingErrors: 0 };
+  #stats = {
+    ratePerSecond: 0,
+    ceilingPerSecond: 0,
+    booked: 0,
+    bookings: 0,
+    emptyBookings: 0,
+    giveBackTrips: 0,
+    stale: 0,
+    givenBack: 0,
+    bookingErrors: 0,
+  };
   readonly #recoveries: Record<LedgerHealing, number> = { missing: 0, unreadable: 0, clock: 0 };
 
   constructor(o: FleetSlotStoreOptions) {
@@ -255,6 +267,7 @@ export class FleetSlotStore implements BottleneckDatastore {
       this.#stats.givenBack += reply.returned;
       if (granted > 0) this.#stats.bookings += 1;
       else if (wanted > 0) this.#stats.emptyBookings += 1;
+      else this.#stats.giveBackTrips += 1;
       this.#booking = false;
       if (granted > 0) this.#limiter?.drain();
       if (wanted > 0) this.#wakeAt(this.#clock.latest(this.#nextTurn(reply)));

@@ -209,9 +209,9 @@ function registerLimiterMetrics(registry: Registry, limiters: readonly LimiterSo
   followTotals(
     registry,
     'robot_seeder_limiter_bookings_total',
-    "Round trips this process made to book call slots in an app's ledger, by answer: slots, or none free yet (its turn had not come)",
+    "Round trips this process made to an app's ledger, by answer: slots, none free yet (its turn had not come), or none asked for (it only gave stale slots back)",
     'answer',
-    (s) => ({ slots: s.bookings, none: s.emptyBookings }),
+    (s) => ({ slots: s.bookings, none: s.emptyBookings, gave_back_only: s.giveBackTrips }),
     limiters,
   );
   followTotals(

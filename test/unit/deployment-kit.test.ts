@@ -131,6 +131,7 @@ async function buildExposedMetrics(): Promise<Exposed> {
     booked: 3,
     bookings: 1,
     emptyBookings: 0,
+    giveBackTrips: 1,
     stale: 1,
     givenBack: 1,
     recoveries: RECOVERIES,
