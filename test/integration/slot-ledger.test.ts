@@ -72,6 +72,26 @@ describe('the slot ledger', () => {
     expect((await ledger.book(0, [a.id, 'not-a-slot'])).returned).toBe(0);
   });
 
+  it('keeps the room of a slot given back in the windows after: a fleet always booking keeps rate slots in each', async () => {
+    const ledger = ledgerAt(100);
+    const first = await bookSome(ledger, 4);
+    const start = first.slots[0]?.atMs ?? 0;
+    const windowMs = first.spacingMs * 100;
+    expect((await ledger.book(0, [first.slots[0]?.id ?? ''])).returned).toBe(1);
+    const kept = first.slots.slice(1);
+    // Books every slot as soon as the ledger hands it out, for two windows and a bit.
+    while ((kept.at(-1)?.atMs ?? 0) < start + 2 * windowMs + 100) {
+      const r = await ledger.book(8);
+      kept.push(...r.slots);
+      if (r.slots.length === 0) await sleep(5);
+    }
+    const within = (from: number): number => kept.filter((s) => s.atMs >= from && s.atMs < from + windowMs).length;
+    // The slot given back was made up for in the first window; one window later the log pushes the
+    // grid back where its room was, and the slot is made up for again where the first one came.
+    expect(within(start)).toBe(100);
+    expect(within(start + windowMs)).toBe(100);
+  });
+
   it('makes up for slots nobody booked in time, faster than the grid', async () => {
     const ledger = ledgerAt(100);
     const first = await bookSome(ledger, 1);
