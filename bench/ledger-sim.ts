@@ -3,7 +3,7 @@
  * a real FleetSlotStore booking from the real Redis ledger in this one Node process, always with
  * calls waiting. Each slot is "sent" at its time plus a lateness drawn at random: a share of the
  * slots (`--stale`) come later than the tolerance and are given back, as a starved process's would;
- * a share of the turns (`--late-turns`) are taken up to 40 ms late. No HTTP, no BullMQ, no other
+ * the answers to a share of the bookings (`--late-turns`) reach their store up to 40 ms late. No HTTP, no BullMQ, no other
  * process: what the fleet keeps of the spacing's ceiling, and how bunched, depends on the ledger
  * alone, to within a few tenths of a point from run to run (a fleet run moves by points). Reports
  * the slots kept per second (after the first 3 s), their share of the ceiling, the most in any
@@ -11,12 +11,14 @@
  *
  *   npm run bench:ledger-sim -- [--processes 16] [--stale 0.1] [--late-turns 0] [--seconds 12] [--seed 1]
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { FleetSlotStore, type HeldSlot } from '../src/limiter/fleet-slot-store.js';
 import { LEDGER_POLICY, ledgerPolicy } from '../src/limiter/ledger-policy.js';
 import { SlotLedger } from '../src/limiter/slot-ledger.js';
 import { createLogger } from '../src/log/logger.js';
+import { SlidingWindowMax } from '../src/mock-api/sliding-window-max.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../test/support/test-env.js';
 import { round } from './support/numbers.js';
 
@@ -55,11 +57,11 @@ let running = true;
 
 function startProcess(appId: number): FleetSlotStore {
   const ledger = new SlotLedger(redis, prefix, appId, ledgerPolicy(RATE));
-  // Turns taken late: the ledger's answer reaches the store that much later.
+  // A busy process: the ledger's answer reaches the store late.
   const lateLedger = {
     book: async (wanted: number, giveBack?: readonly string[]) => {
       const reply = await ledger.book(wanted, giveBack);
-      if (wanted > 0 && random() < lateTurnShare) await new Promise((r) => setTimeout(r, random() * 40));
+      if (wanted > 0 && random() < lateTurnShare) await sleep(random() * 40);
       return reply;
     },
   };
@@ -96,10 +98,10 @@ function startProcess(appId: number): FleetSlotStore {
 
 const appId = 1_600_000_000 + Math.floor(Math.random() * 1_000_000);
 const stores = Array.from({ length: processes }, () => startProcess(appId));
-await new Promise((r) => setTimeout(r, seconds * 1000));
+await sleep(seconds * 1000);
 running = false;
 await Promise.all(stores.map((s) => s.__disconnect__()));
-await new Promise((r) => setTimeout(r, 200));
+await sleep(200);
 
 kept.sort((a, b) => a - b);
 const from = (kept[0] ?? 0) + 3000;
@@ -122,13 +124,9 @@ process.stdout.write(
 redis.disconnect();
 await deleteKeys(prefix);
 
-/** The most times (sorted) within any half-open window of `ms`. */
+/** The most times within any window of `ms` (the mock API's sliding-window count). */
 function mostWithin(times: readonly number[], ms: number): number {
-  let most = 0;
-  let first = 0;
-  for (let last = 0; last < times.length; last += 1) {
-    while ((times[first] ?? 0) <= (times[last] ?? 0) - ms) first += 1;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
+  const window = new SlidingWindowMax(ms);
+  for (const t of times) window.record(t);
+  return window.max();
 }
