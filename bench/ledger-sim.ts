@@ -5,7 +5,8 @@
  * slots (`--stale`) come later than the tolerance and are given back, as a starved process's would;
  * the answers to a share of the bookings (`--late-turns`) reach their store up to 40 ms late. No HTTP, no BullMQ, no other
  * process: what the fleet keeps of the spacing's ceiling, and how bunched, depends on the ledger
- * alone, to within a few tenths of a point from run to run (a fleet run moves by points). Reports
+ * alone: runs of one setting move by about a point with 16 processes and half a point with one,
+ * where fleet runs move by several. Reports
  * the slots kept per second (after the first 3 s), their share of the ceiling, the most in any
  * 1,013 ms (the log's bound: never above the rate) and in any 100 ms (evenness). Asserts nothing.
  *

@@ -23,8 +23,8 @@
  * so one window later the log pushes the grid back where the room was; the credit that push earns
  * is spent where the slot made up for comes round again. Without it each slot given back cost a
  * call one window later (test/integration/slot-ledger.test.ts; `npm run bench:ledger-sim`, 10% of
- * slots given back: 16, 6 and 1 processes kept 96.9, 97.9 and 97.7% of the spacing's ceiling
- * before, 97.6, 98.6 and 99.0% with it). Credit is fractional (time, not whole slots) and at most
+ * slots given back, seeds 1-3: 16 processes kept 95.8-96.9% of the spacing's ceiling before,
+ * 96.9-97.9% with it; one process 97.7-98.2% before, 98.8-99.0% with it). Credit is fractional (time, not whole slots) and at most
  * half a window's slots: made up for at most two to a spacing, that is half a second at twice the
  * rate, as a pause of half a second allowed before.
  *
