@@ -24,9 +24,9 @@
  * is spent where the slot made up for comes round again. Without it each slot given back cost a
  * call one window later (test/integration/slot-ledger.test.ts; `npm run bench:ledger-sim`, 10% of
  * slots given back, seeds 1-3: 16 processes kept 95.8-96.9% of the spacing's ceiling before,
- * 96.9-97.9% with it; one process 97.7-98.2% before, 98.8-99.0% with it). Credit is fractional (time, not whole slots) and at most
- * half a window's slots: made up for at most two to a spacing, that is half a second at twice the
- * rate, as a pause of half a second allowed before.
+ * 96.9-97.9% with it; one process 97.7-98.2% before, 98.8-99.0% with it). Credit is fractional
+ * (time, not whole slots) and at most half a window's slots (`creditCap`): made up for at most two
+ * to a spacing, that is half a second at twice the rate, as a pause of half a second allowed before.
  *
  * A process books a batch of slots spanning at most `batch` µs, and only while the fleet's next
  * slot is at most `lead` µs ahead: every slot ever handed out lies before now + lead + batch.
@@ -36,10 +36,10 @@
  * starting at now + lead + batch: slots handed out before the loss lie before that, so new ones
  * cannot meet them. A slot time far beyond that (the grid's next, the last handed out, or the
  * log's latest: Redis's clock stepped back, or a tampered value) is pulled back likewise, and a
- * decrease stamped in the future is brought back to now: no stored value can keep the fleet
- * waiting, or its rate from adapting, for longer than its own spacing. An operator's ceiling
- * that is not a rate of at least 1 is ignored. No number ever reaches an integer-only Redis
- * command, so any rate works, whatever its spacing.
+ * decrease stamped in the future is forgotten: no stored value can keep the fleet waiting, or its
+ * rate from adapting, for longer than its own spacing and a second. An operator's ceiling that is
+ * not a rate of at least 1 is ignored. No number ever reaches an integer-only Redis command, so any
+ * rate works, whatever its spacing.
  *
  * Ops (ARGV[1]): `book` (ARGV[10] = slots wanted, 0 to only give slots back), `refused` (Tencent
  * answered with a rate code: multiplicative decrease, at most once per cooldown), `read`, `set`
@@ -132,19 +132,20 @@ at = now
 local spacing = (1000000 + slack) / rate
 local n = math.ceil(rate - 1e-9)
 local window = spacing * n
+local creditCap = n / 2
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '(0', now - window)
 
 local returned = 0
 if op == 'book' then
   for i = 13, #ARGV do returned = returned + redis.call('ZREM', KEYS[4], ARGV[i]) end
-  credit = math.min(n / 2, credit + returned)
+  credit = math.min(creditCap, credit + returned)
 end
 local count = redis.call('ZCARD', KEYS[4]) - 1
 if op == 'book' and next < now then
   -- Slots of the grid that passed with no process booking them (all were late to ask) were never
   -- used either: room to catch up in, as for slots given back (up to half a second of them, to the
   -- microsecond; a longer pause is the fleet idle, with nothing to catch up).
-  if now - next < 2000000 then credit = math.min(n / 2, credit + math.min(now - next, 500000) / spacing) else credit = 0 end
+  if now - next < 2000000 then credit = math.min(creditCap, credit + math.min(now - next, 500000) / spacing) else credit = 0 end
   next = now
 end
 
@@ -190,7 +191,7 @@ if op == 'book' then
     redis.call('ZADD', KEYS[4], slot, id)
     count, granted, last = count + 1, granted + 1, slot
     slots[granted] = id
-    if catching then credit = credit - 1 else next, credit = slot + spacing, math.min(n / 2, credit + pushed) end
+    if catching then credit = credit - 1 else next, credit = slot + spacing, math.min(creditCap, credit + pushed) end
   end
 elseif op == 'refused' and now - cut >= cooldown then
   rate = math.max(math.min(floor, ceiling), rate * decrease)
