@@ -25,8 +25,10 @@
  * call one window later (test/integration/slot-ledger.test.ts; `npm run bench:ledger-sim`, 10% of
  * slots given back, seeds 1-3: 16 processes kept 95.8-96.9% of the spacing's ceiling before,
  * 96.9-97.9% with it; one process 97.7-98.2% before, 98.8-99.0% with it). Credit is fractional
- * (time, not whole slots) and at most half a window's slots (`creditCap`): made up for at most two
- * to a spacing, that is half a second at twice the rate, as a pause of half a second allowed before.
+ * (time, not whole slots) and at most half a window's slots, and one at the least (`creditCap`; at
+ * 1 call a second half a window is half a slot, and nothing could ever be made up for): made up
+ * for at most two to a spacing, that is half a second at twice the rate, as a pause of half a
+ * second allowed before.
  *
  * A process books a batch of slots spanning at most `batch` µs, and only while the fleet's next
  * slot is at most `lead` µs ahead: every slot ever handed out lies before now + lead + batch.
@@ -132,7 +134,7 @@ at = now
 local spacing = (1000000 + slack) / rate
 local n = math.ceil(rate - 1e-9)
 local window = spacing * n
-local creditCap = n / 2
+local creditCap = math.max(1, n / 2)
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '(0', now - window)
 
 local returned = 0

@@ -72,6 +72,16 @@ describe('the slot ledger', () => {
     expect((await ledger.book(0, [a.id, 'not-a-slot'])).returned).toBe(0);
   });
 
+  it('uses the room of a slot given back at 1 call a second too: half a window is one slot there', async () => {
+    const ledger = ledgerAt(1);
+    const [a] = (await bookSome(ledger, 1)).slots;
+    if (a === undefined) throw new Error('expected a slot');
+    expect((await ledger.book(0, [a.id])).returned).toBe(1);
+    const again = await bookSome(ledger, 1);
+    // Half a spacing after the slot given back, not a whole one (the grid).
+    expect((again.slots[0]?.atMs ?? 0) - a.atMs).toBeCloseTo(again.spacingMs / 2, 2);
+  });
+
   it('keeps the room of a slot given back in the windows after: a fleet always booking keeps rate slots in each', async () => {
     const ledger = ledgerAt(100);
     const first = await bookSome(ledger, 4);
