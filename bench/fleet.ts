@@ -19,7 +19,11 @@
  *
  *   npm run bench:fleet -- [--workers 1,2,6,16] [--impl seeder,baseline] [--rooms 6000]
  *                          [--latency 20-60] [--api-rate 200] [--rate 200] [--concurrency 50]
- *                          [--start cold|warm] [--repeat 1]
+ *                          [--start cold|warm] [--repeat 1] [--wire]
+ *
+ * `--wire` (Linux, as root) also counts each run's calls on the loopback wire, stamped by the
+ * kernel (bench/wire-arrivals.py): the sliding-second maximum of arrival at the API, beside the
+ * mock's, which a stalled mock event loop can squeeze together.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +40,7 @@ import { apiFigures, type ApiFigures } from './support/api-figures.js';
 import { readLimiterFigures, type LimiterFigures } from './support/limiter-figures.js';
 import { followCpu } from './support/process-usage.js';
 import { warmCpuMsPerCall } from './support/warm-cpu.js';
+import { startWireCapture, type WireFigures } from './support/wire-capture.js';
 import {
   commonEnv,
   metricsEnv,
@@ -59,6 +64,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '50' },
     start: { type: 'string', default: 'cold' },
     repeat: { type: 'string', default: '1' },
+    wire: { type: 'boolean', default: false },
   },
 });
 const rooms = Number(values.rooms);
@@ -83,6 +89,8 @@ interface RunReport extends ApiFigures {
   readonly failedJobs: number;
   /** robot-seeder's own count of its slots (null for the baseline). */
   readonly limiter: LimiterFigures | null;
+  /** The loopback wire's count of the calls (`--wire`), or null. */
+  readonly wire: WireFigures | null;
   /** Calls the API took in each calendar second that had calls, first to last. */
   readonly perSecond: readonly number[];
 }
@@ -91,6 +99,7 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   const prefix = uniquePrefix();
   const common = commonEnv(prefix);
   const mock = await startMockProcess(common, { ratePerSecond: Number(values['api-rate']), latency: values.latency });
+  const capture = values.wire ? await startWireCapture(Number(new URL(mock.url).port)) : null;
   const env = { ...common, TIM_BASE_URL: mock.url, RATE_LIMIT_PER_SECOND: values.rate, WORKER_CONCURRENCY: values.concurrency };
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(SEED_QUEUE_NAME, { connection: redis, prefix });
@@ -122,11 +131,15 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
   const cpu = followCpu(children.map((c) => c.pid ?? 0));
   const usage = await usageOnceDrained(queue, children);
   cpu.stop();
+  const wire = capture === null ? null : await capture.stop();
   const limiter = impl === 'seeder' ? await readLimiterFigures(ports) : null;
   const wallSeconds = (Date.now() - started) / 1000;
   const failedJobs = await queue.getFailedCount();
   await stopAll(children);
   const stats = await mock.stats();
+  if (wire !== null && wire.calls !== stats.calls) {
+    process.stderr.write(`bench: the wire saw ${wire.calls} calls, the mock ${stats.calls}: its sliding second is not the whole run's\n`);
+  }
   await mock.close();
   await queue.close();
   redis.disconnect();
@@ -148,6 +161,7 @@ async function run(impl: Impl, workers: number, file: string): Promise<RunReport
     wallSeconds: round(wallSeconds, 1),
     failedJobs,
     limiter,
+    wire,
     perSecond: stats.perSecond.map((s) => s.calls - s.refused),
   };
 }
@@ -177,7 +191,7 @@ process.stdout.write(
 );
 for (const r of reports) {
   process.stdout.write(
-    `| ${r.impl} | ${r.workers} | ${r.capUsedPercent}% (${r.meanCallsPerSecond}/s over ${r.fullSeconds} s) | ${r.busiestSlidingSecond} | ${r.busiestSecond} | ${r.refusedForRate} of ${r.calls} | ${r.cpuMsPerCall} ms | ${r.warmCpuMsPerCall ?? '–'} ms | ${r.peakRssMbMax}, ${r.peakRssMbMean} MB | ${r.wallSeconds} s | ${r.limiter === null ? '–' : `${r.limiter.stalePercent}% (${r.limiter.givenBackPercent}%)`} |\n`,
+    `| ${r.impl} | ${r.workers} | ${r.capUsedPercent}% (${r.meanCallsPerSecond}/s over ${r.fullSeconds} s) | ${r.busiestSlidingSecond}${r.wire === null ? '' : ` (wire ${r.wire.slidingMax})`} | ${r.busiestSecond} | ${r.refusedForRate} of ${r.calls} | ${r.cpuMsPerCall} ms | ${r.warmCpuMsPerCall ?? '–'} ms | ${r.peakRssMbMax}, ${r.peakRssMbMean} MB | ${r.wallSeconds} s | ${r.limiter === null ? '–' : `${r.limiter.stalePercent}% (${r.limiter.givenBackPercent}%)`} |\n`,
   );
 }
 if (repeat > 1 || impls.length > 1) process.stdout.write(`\n${summaryTable(reports)}`);
@@ -204,10 +218,16 @@ function summaryTable(all: readonly RunReport[]): string {
       };
       const ratios =
         impl === 'seeder' && impls.includes('baseline') ? `${against((r) => r.cpuMsPerCall)}, ${against((r) => r.warmCpuMsPerCall)}` : '';
-      out += `| ${impl} | ${workers} | ${cell((r) => r.capUsedPercent, '%')} | ${Math.max(...runs.map((r) => r.busiestSlidingSecond))} | ${runs.reduce((sum, r) => sum + r.refusedForRate, 0)} | ${cell((r) => r.cpuMsPerCall, ' ms')} | ${cell((r) => r.warmCpuMsPerCall, ' ms')} | ${ratios} | ${Math.max(...runs.map((r) => r.peakRssMbMax))} MB |\n`;
+      out += `| ${impl} | ${workers} | ${cell((r) => r.capUsedPercent, '%')} | ${Math.max(...runs.map((r) => r.busiestSlidingSecond))}${wireMax(runs)} | ${runs.reduce((sum, r) => sum + r.refusedForRate, 0)} | ${cell((r) => r.cpuMsPerCall, ' ms')} | ${cell((r) => r.warmCpuMsPerCall, ' ms')} | ${ratios} | ${Math.max(...runs.map((r) => r.peakRssMbMax))} MB |\n`;
     }
   }
   return out;
+}
+
+/** ` (wire N)`: the wire's highest sliding second over runs, when every run was captured. */
+function wireMax(runs: readonly RunReport[]): string {
+  const counts = runs.map((r) => r.wire?.slidingMax ?? null);
+  return counts.length === 0 || counts.includes(null) ? '' : ` (wire ${Math.max(...counts.map(Number))})`;
 }
 
 /** A figure's values over runs; null when any run lacks it (too short to tell), or there are none. */
