@@ -102,6 +102,28 @@ describe('the slot ledger', () => {
     expect(within(start + windowMs)).toBe(100);
   });
 
+  it('makes up for the slots of a batch given back evenly: never more than an eighth of the rate in a tenth of the window', async () => {
+    const rate = 200;
+    const ledger = ledgerAt(rate);
+    const first = await bookSome(ledger, 10);
+    const windowMs = first.spacingMs * rate;
+    const start = first.slots[0]?.atMs ?? 0;
+    // A process that stalled gives back a whole batch (50 ms of slots); the fleet books on.
+    let giveBack = first.slots.map((s) => s.id);
+    const kept: LedgerSlot[] = [];
+    while ((kept.at(-1)?.atMs ?? 0) < start + 2 * windowMs + 100) {
+      const r = await ledger.book(10, giveBack);
+      giveBack = [];
+      kept.push(...r.slots);
+      if (r.slots.length === 0) await sleep(2);
+    }
+    // Made up for at once (half a spacing apart), the batch would put 30 slots in a tenth of the window.
+    expect(mostInWindow(kept, windowMs / 10 - 0.001)).toBe(Math.ceil(rate / 8));
+    // The room is kept: each window from the first slot given back holds `rate` slots.
+    expect(kept.filter((s) => s.atMs < start + windowMs).length).toBe(rate);
+    expect(kept.filter((s) => s.atMs >= start + windowMs && s.atMs < start + 2 * windowMs).length).toBe(rate);
+  });
+
   it('makes up for slots nobody booked in time, faster than the grid', async () => {
     const ledger = ledgerAt(100);
     const first = await bookSome(ledger, 1);
