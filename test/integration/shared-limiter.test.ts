@@ -51,7 +51,6 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
-/** Most sends in any window of `ms` (times from performance.now()). */
 /** Sends `n` calls through the limiters in turn (as processes would), recording when each left. */
 async function sendThrough(
   limiters: readonly SharedLimiter[],
@@ -90,6 +89,19 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     expect(results).toHaveLength(300);
     expect(mostInWindow(sentAt, 1000)).toBeLessThanOrEqual(150);
     expect(Math.max(...sentAt) - Math.min(...sentAt)).toBeGreaterThanOrEqual(299 * (1000 / 150));
+  });
+
+  it('uses a low rate to the full from several processes: each slot is booked, none passes while calls wait', async () => {
+    // At 4/s a slot is 253 ms apart, five times the lead: a process that asked a moment too early
+    // must come back within the lead, not at a random point of a whole spacing (after the slot).
+    const prefix = newPrefix();
+    const fleet = [limiter(prefix, 4), limiter(prefix, 4), limiter(prefix, 4), limiter(prefix, 4)];
+    const { sentAt } = await sendThrough(fleet, 16);
+    const spacingMs = (1000 + LEDGER_POLICY.toleranceMs + LEDGER_POLICY.dispatchMarginMs) / 4;
+    const gaps = sentAt.slice(1).map((t, k) => t - (sentAt[k] ?? 0));
+    // Each call a spacing after the one before (plus a timer's lateness), never a slot skipped. Before
+    // 2026-12-01 (coming back at a random point of a whole spacing) the gaps were 126-473 ms.
+    for (const gap of gaps) expect(gap).toBeLessThan(1.5 * spacingMs);
   });
 
   it('keeps working after Redis loses its script cache (NOSCRIPT)', async () => {
