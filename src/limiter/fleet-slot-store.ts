@@ -297,7 +297,8 @@ export class FleetSlotStore implements BottleneckDatastore {
   #nextTurn(r: LedgerReply): number {
     const granted = r.slots.length;
     const span = Math.max(1, granted) * r.spacingMs;
-    if (granted > 0) return r.freeMs + (r.bookers - 1) * span - this.#o.leadMs;
+    // The others' turns, or only as many slots as they still wait for (fewer at the end of a batch).
+    if (granted > 0) return r.freeMs + Math.min((r.bookers - 1) * span, r.othersWaiting * r.spacingMs) - this.#o.leadMs;
     return r.freeMs - this.#o.leadMs + Math.random() * Math.min(span, this.#o.leadMs);
   }
 

@@ -57,10 +57,13 @@
  * overrides the one each process is configured with (ARGV[2], kept as `configured` for `read`).
  *
  * Reply: { nowUs, freeUs, spacingUs, granted, rate, ceiling, epoch, healed, bookers, returned,
- * slots }, numbers that may be fractional as strings. `freeUs` is when the fleet's next slot is
- * after this booking; `slots` the names (µs) of the slots handed out; `returned` how many given-back
- * slots the log still held; `bookers` how many processes are booking (KEYS[3], ARGV[12] naming the
- * asking one: those seen within two rounds of turns, at most 2 s), so that they can take turns.
+ * slots, othersWaiting }, numbers that may be fractional as strings. `freeUs` is when the fleet's
+ * next slot is after this booking; `slots` the names (µs) of the slots handed out; `returned` how
+ * many given-back slots the log still held; `bookers` how many processes are booking (KEYS[3],
+ * ARGV[12] naming the asking one: those seen within two rounds of turns, at most 2 s), so that they
+ * can take turns; `othersWaiting` how many calls the other bookers still wait for beyond their slots
+ * (KEYS[5], each booker's count as of its last booking), so that a process does not wait out the
+ * turns of processes whose work ran out (the end of a batch).
  * `healed` is '' or why the state was created again: `missing`, `unreadable` or `clock`. For
  * `read`, the last element says whose the ceiling is instead: `operator`, `workers` or `caller` (no
  * worker has booked yet).
@@ -180,7 +183,7 @@ local function candidate()
 end
 
 local granted, slots, first = 0, {}, nil
-local bookers = 0
+local bookers, othersWaiting = 0, 0
 if op == 'book' then
   -- Who books now: processes take turns by it, one batch each, instead of all asking at once.
   redis.call('ZADD', KEYS[3], now, booker)
@@ -208,6 +211,19 @@ if op == 'book' then
     slots[granted] = id
     if catching then credit = credit - 1 else next, credit = slot + spacing, math.min(creditCap, credit + pushed) end
   end
+  -- How many calls each booker still waits for beyond its slots (KEYS[5]): the others' sum tells
+  -- this one how soon its turn really comes when they run dry (the end of a batch of work).
+  if redis.call('TYPE', KEYS[5])['ok'] ~= 'hash' then redis.call('DEL', KEYS[5]) end
+  -- (A round trip only giving slots back says nothing of what the process waits for.)
+  if arg > 0 then redis.call('HSET', KEYS[5], booker, arg - granted) end
+  local since = now - 2 * bookers * turn - lead
+  local all = redis.call('HGETALL', KEYS[5])
+  for i = 1, #all, 2 do
+    local seen = tonumber(redis.call('ZSCORE', KEYS[3], all[i]))
+    if not seen then redis.call('HDEL', KEYS[5], all[i])
+    elseif all[i] ~= booker and seen >= since then othersWaiting = othersWaiting + (tonumber(all[i + 1]) or 0) end
+  end
+  redis.call('PEXPIRE', KEYS[5], 10000)
 elseif op == 'refused' and now - cut >= cooldown then
   rate = math.max(math.min(floor, ceiling), rate * decrease)
   cut = now
@@ -219,5 +235,5 @@ redis.call('HSET', KEYS[1], 'next', fmt(next), 'rate', fmt(rate), 'at', fmt(at),
 if op ~= 'set' then redis.call('HSET', KEYS[1], 'configured', fmt(configured)) end
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', KEYS[4], ttl)
-return {fmt(now), fmt(free), fmt(spacing), granted, fmt(rate), fmt(ceiling), epoch, healed, bookers, returned, slots}
+return {fmt(now), fmt(free), fmt(spacing), granted, fmt(rate), fmt(ceiling), epoch, healed, bookers, returned, slots, othersWaiting}
 `;

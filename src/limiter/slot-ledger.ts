@@ -58,6 +58,11 @@ export interface LedgerReply {
    * turns, one batch each.
    */
   readonly bookers: number;
+  /**
+   * Calls the other bookers still wait for beyond the slots they hold, as each said at its last
+   * booking: when they run dry (the end of a batch of work), this one need not wait out their turns.
+   */
+  readonly othersWaiting: number;
 }
 
 /** The ledger as an operator sees it (`rate show`, `GET /v1/rate`). */
@@ -74,8 +79,9 @@ type LedgerCommand = (
   ceilingKey: string,
   bookersKey: string,
   logKey: string,
+  waitingKey: string,
   ...args: Array<string | number>
-) => Promise<[string, string, string, number, string, string, string, string, number, number, string[]]>;
+) => Promise<[string, string, string, number, string, string, string, string, number, number, string[], number]>;
 
 const COMMAND = 'robotSeederSlotLedger';
 
@@ -89,6 +95,7 @@ export class SlotLedger {
   readonly #ceilingKey: string;
   readonly #bookersKey: string;
   readonly #logKey: string;
+  readonly #waitingKey: string;
   /** Names this process among the fleet's bookers. */
   readonly #booker = randomUUID();
   readonly #policy: LedgerPolicy;
@@ -96,19 +103,20 @@ export class SlotLedger {
   /** `prefix` carries the hash tag, so the ledger shares the queues' cluster slot. */
   constructor(redis: RedisClient, prefix: string, appId: number, policy: LedgerPolicy) {
     // A defined command runs by EVALSHA and falls back to EVAL when Redis lost its script cache.
-    redis.defineCommand(COMMAND, { numberOfKeys: 4, lua: LEDGER_SCRIPT });
+    redis.defineCommand(COMMAND, { numberOfKeys: 5, lua: LEDGER_SCRIPT });
     const commands = redis as unknown as Record<typeof COMMAND, LedgerCommand>;
     this.#run = commands[COMMAND].bind(redis);
     this.#stateKey = `${prefix}:limiter:${appId}`;
     this.#ceilingKey = `${prefix}:limiter:${appId}:ceiling`;
     this.#bookersKey = `${prefix}:limiter:${appId}:bookers`;
     this.#logKey = `${prefix}:limiter:${appId}:slots`;
+    this.#waitingKey = `${prefix}:limiter:${appId}:waiting`;
     this.#policy = policy;
   }
 
   /** The keys the ledger keeps (for tests and operators: deleting them is safe, the ledger heals). */
-  get keys(): readonly [string, string, string, string] {
-    return [this.#stateKey, this.#ceilingKey, this.#bookersKey, this.#logKey];
+  get keys(): readonly [string, string, string, string, string] {
+    return [this.#stateKey, this.#ceilingKey, this.#bookersKey, this.#logKey, this.#waitingKey];
   }
 
   /**
@@ -132,7 +140,7 @@ export class SlotLedger {
   }
 
   async read(): Promise<LedgerState> {
-    const reply = await this.#run(this.#stateKey, this.#ceilingKey, this.#bookersKey, this.#logKey, ...this.#args('read', 0));
+    const reply = await this.#run(...this.keys, ...this.#args('read', 0));
     return {
       ratePerSecond: reply[4] === '' ? null : Number(reply[4]),
       ceilingPerSecond: Number(reply[5]),
@@ -141,11 +149,8 @@ export class SlotLedger {
   }
 
   async #call(op: 'book' | 'refused' | 'set', arg: number, giveBack: readonly string[] = []): Promise<LedgerReply> {
-    const [now, free, spacing, , rate, ceiling, epoch, healed, bookers, returned, slots] = await this.#run(
-      this.#stateKey,
-      this.#ceilingKey,
-      this.#bookersKey,
-      this.#logKey,
+    const [now, free, spacing, , rate, ceiling, epoch, healed, bookers, returned, slots, othersWaiting] = await this.#run(
+      ...this.keys,
       ...this.#args(op, arg),
       ...giveBack,
     );
@@ -160,6 +165,7 @@ export class SlotLedger {
       epoch,
       healed: healed === '' ? null : (healed as LedgerHealing),
       bookers: Math.max(1, bookers),
+      othersWaiting,
     };
   }
 

@@ -166,6 +166,9 @@ describe('shared limiter: the fleet slot ledger in Redis', () => {
     expect((await sendThrough([l], 2)).results).toEqual([0, 1]);
     await admin.hset(l.ledger.keys[0], 'next', String((Date.now() + 3_600_000) * 1000));
     expect((await sendThrough([l], 2)).results).toEqual([0, 1]);
+    // The bookers' waiting counts, overwritten, are only started again.
+    await admin.set(l.ledger.keys[4], 'not a hash');
+    expect((await sendThrough([l], 2)).results).toEqual([0, 1]);
     admin.disconnect();
     expect(l.stats().recoveries).toMatchObject({ unreadable: 1, clock: 1 });
   });

@@ -148,6 +148,22 @@ describe('the slot ledger', () => {
     expect((await b.book(1)).bookers).toBe(2);
   });
 
+  it('tells each booker how many calls the others still wait for beyond their slots, as each said last', async () => {
+    const [a, b, c] = await threeBookersAt(100);
+    const rb = await b.book(50);
+    const rc = await c.book(3);
+    const ra = await a.book(1);
+    expect(ra.bookers).toBe(3);
+    // Its own calls are not counted: a process waits out the others' turns, not its own.
+    expect(ra.othersWaiting).toBe(50 - rb.slots.length + (3 - rc.slots.length));
+    // A round trip that only gives slots back says nothing of what a process waits for.
+    await b.book(
+      0,
+      rb.slots.slice(0, 1).map((s) => s.id),
+    );
+    expect((await a.book(1)).othersWaiting).toBe(50 - rb.slots.length + (3 - rc.slots.length));
+  });
+
   it('at a low rate, a turn is one slot: processes waiting out turns that long still count as bookers', async () => {
     // At 5/s a slot is 202 ms apart, more than a batch (50 ms): a round of three turns is 606 ms.
     const [a] = await threeBookersAt(5);

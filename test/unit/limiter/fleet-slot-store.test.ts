@@ -24,6 +24,7 @@ function reply(inMs: number, over: Partial<LedgerReply> & { granted?: number }):
     epoch: 'e1',
     healed: null,
     bookers: 1,
+    othersWaiting: 1000,
     ...rest,
   };
 }
@@ -150,6 +151,27 @@ describe('FleetSlotStore (Bottleneck datastore over the slot ledger)', () => {
     expect(t.ledger.book).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(10);
     expect(t.ledger.book).toHaveBeenCalledTimes(2);
+  });
+
+  it('waits out the other bookers’ turns, but only as many slots as they still wait for', async () => {
+    // Three bookers: after its batch of 2 slots (80 ms), this one's turn comes two batches later.
+    const t = setup(() => Promise.resolve(reply(0, { granted: 2, spacingMs: 40, bookers: 3 })));
+    t.setQueued(10);
+    await t.store.__register__();
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(190);
+    expect(t.ledger.book).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(t.ledger.book).toHaveBeenCalledTimes(2);
+    // The others wait for one call between them (their work ran out): one slot, not two batches.
+    const u = setup(() => Promise.resolve(reply(0, { granted: 2, spacingMs: 40, bookers: 3, othersWaiting: 1 })));
+    u.setQueued(10);
+    await u.store.__register__();
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(65);
+    expect(u.ledger.book).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(u.ledger.book).toHaveBeenCalledTimes(2);
   });
 
   it('never asks for its turn before it comes, whole milliseconds or not: asked early, the ledger has none free yet', async () => {
