@@ -226,8 +226,8 @@ function summaryTable(all: readonly RunReport[]): string {
 
 /** ` (wire N)`: the wire's highest sliding second over runs, when every run was captured. */
 function wireMax(runs: readonly RunReport[]): string {
-  const counts = runs.map((r) => r.wire?.slidingMax ?? null);
-  return counts.length === 0 || counts.includes(null) ? '' : ` (wire ${Math.max(...counts.map(Number))})`;
+  const counts = figureOf(runs, (r) => r.wire?.slidingMax ?? null);
+  return counts === null ? '' : ` (wire ${Math.max(...counts)})`;
 }
 
 /** A figure's values over runs; null when any run lacks it (too short to tell), or there are none. */

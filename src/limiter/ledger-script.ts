@@ -195,8 +195,10 @@ if op == 'book' then
   -- stopped (its work ran out): count only those still booking, or the ones left wait out turns
   -- nobody takes and the fleet slows down as its queue runs dry.
   local turn = math.max(batch, spacing)
+  -- Since when a process counts as still booking, among this many bookers.
+  local function activeSince() return now - 2 * bookers * turn - lead end
   for _ = 1, 4 do
-    local active = redis.call('ZCOUNT', KEYS[3], now - 2 * bookers * turn - lead, '+inf')
+    local active = redis.call('ZCOUNT', KEYS[3], activeSince(), '+inf')
     if active >= bookers then break end
     bookers = active
   end
@@ -216,7 +218,7 @@ if op == 'book' then
   if redis.call('TYPE', KEYS[5])['ok'] ~= 'hash' then redis.call('DEL', KEYS[5]) end
   -- (A round trip only giving slots back says nothing of what the process waits for.)
   if arg > 0 then redis.call('HSET', KEYS[5], booker, arg - granted) end
-  local since = now - 2 * bookers * turn - lead
+  local since = activeSince()
   local all = redis.call('HGETALL', KEYS[5])
   for i = 1, #all, 2 do
     local seen = tonumber(redis.call('ZSCORE', KEYS[3], all[i]))

@@ -117,7 +117,7 @@ describe('the slot ledger', () => {
       kept.push(...r.slots);
       if (r.slots.length === 0) await sleep(2);
     }
-    // Made up for at once (half a spacing apart), the batch would put 30 slots in a tenth of the window.
+    // Made up for at once (half a spacing apart), the batch put 29 slots in a tenth of the window.
     expect(mostInWindow(kept, windowMs / 10 - 0.001)).toBe(Math.ceil(rate / 8));
     // The room is kept: each window from the first slot given back holds `rate` slots.
     expect(kept.filter((s) => s.atMs < start + windowMs).length).toBe(rate);
