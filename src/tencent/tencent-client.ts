@@ -1,12 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import { Pool, request } from '../commonjs/undici.js';
+import { Pool } from '../commonjs/undici.js';
 import { SeederError } from '../errors/seeder-error.js';
 import type { Logger } from '../log/logger.js';
 import type { RobotCommand } from '../domain/robot-command.js';
 import { CallNotSentError, type CallOutcome, type PreparedCall, type RobotsClient } from './call-outcome.js';
-import { sendingBy } from './send-by.js';
+import { exchange } from './exchange.js';
 import { classifyAnswer, classifyNetworkError, type ClassifiedOutcome } from './classify-outcome.js';
 import type { UserSigSource } from './user-sig-source.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../domain/limits.js';
@@ -70,7 +70,7 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
     groupId: string,
     robots: readonly string[],
     sig: string,
-  ): Dispatcher.RequestOptions | null {
+  ): Dispatcher.DispatchOptions | null {
     // Job data is untyped at run time: never let it steer the request path.
     if (!COMMANDS.has(command)) return null;
     if (signed?.sig !== sig) {
@@ -84,11 +84,10 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
     };
   }
 
-  async function exchange(call: Dispatcher.RequestOptions, sendBy: number | undefined): Promise<ClassifiedOutcome> {
+  async function answerTo(call: Dispatcher.DispatchOptions, sendBy: number | undefined): Promise<ClassifiedOutcome> {
     try {
-      const { statusCode, body } = await request(sendBy === undefined ? pool : sendingBy(pool, sendBy), call);
-      // Read the whole body even for errors: an unread body holds its connection.
-      return classifyAnswer(statusCode, await body.text());
+      const { statusCode, body } = await exchange(pool, call, sendBy);
+      return classifyAnswer(statusCode, body);
     } catch (err) {
       // Not sent at all: the limiter books the call again; it is not a failure of the API.
       if (err instanceof CallNotSentError) throw err;
@@ -103,7 +102,7 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
       return {
         async send(sendBy?: number): Promise<CallOutcome> {
           const startedMs = performance.now();
-          const classified = options === null ? UNKNOWN_COMMAND : await exchange(options, sendBy);
+          const classified = options === null ? UNKNOWN_COMMAND : await answerTo(options, sendBy);
           const outcome: CallOutcome = {
             ...classified,
             // Tencent's ErrorInfo is free text from outside: make sure it cannot carry our UserSig on.
