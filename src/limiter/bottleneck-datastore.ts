@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck/light.js';
+import { skipUnheardEvents, type BottleneckEvents } from './bottleneck-events.js';
 
 /**
  * The datastore contract of Bottleneck 2.19.5 (pinned exactly in package.json), the seam its
@@ -43,6 +44,7 @@ export interface DrainableLimiter {
 
 interface BottleneckInternals {
   _store: BottleneckDatastore;
+  Events: BottleneckEvents;
   _drainAll(capacity?: number): Promise<number>;
 }
 
@@ -51,6 +53,7 @@ export function bottleneckOn(store: BottleneckDatastore & { attach(limiter: Drai
   const limiter = new Bottleneck({ id, datastore: 'local', maxConcurrent: null, minTime: 0 });
   const internals = limiter as unknown as BottleneckInternals;
   internals._store = store;
+  skipUnheardEvents(internals.Events);
   store.attach({ queued: () => limiter.queued(), drain: () => void internals._drainAll() });
   return limiter;
 }
