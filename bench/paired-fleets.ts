@@ -5,11 +5,14 @@
  * moves by about ±2% (A against A: 0.98 and 1.005). Which fleet starts first alternates by round.
  * Reports CPU per call per fleet and round, and the ratio B/A. Asserts nothing.
  *
- *   npm run bench:paired -- --b DIR [--a DIR] [--b-flags "--no-opt"] [--workers 8] [--rate 100]
- *                           [--rooms 3000] [--rounds 2]
+ *   npm run bench:paired -- --b DIR [--a DIR] [--b-flags=--no-opt] [--b-env K=V,K=V] [--workers 8]
+ *                           [--rate 100] [--rooms 3000] [--rounds 2]
  *
  * DIR is a built checkout (its bin/robot-seeder.js runs); A defaults to this one. To weigh a change:
  * copy bin/, dist/ and package.json of the build before it to a directory, link node_modules there.
+ * `--a-flags`/`--b-flags` (Node flags; written with `=` when they start with a dash) and
+ * `--a-env`/`--b-env` (variables for that side's workers, e.g. WORKER_CONCURRENCY=10) weigh a
+ * setting on one build.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,6 +45,8 @@ const { values } = parseArgs({
     b: { type: 'string' },
     'a-flags': { type: 'string', default: '' },
     'b-flags': { type: 'string', default: '' },
+    'a-env': { type: 'string', default: '' },
+    'b-env': { type: 'string', default: '' },
     workers: { type: 'string', default: '8' },
     rate: { type: 'string', default: '100' },
     rooms: { type: 'string', default: '3000' },
@@ -51,9 +56,21 @@ const { values } = parseArgs({
 if (values.b === undefined) throw new Error('bench:paired: --b DIR (a built checkout) is required');
 
 type Side = 'A' | 'B';
-const sides: Record<Side, { readonly dir: string; readonly flags: string[] }> = {
-  A: { dir: values.a, flags: values['a-flags'].split(' ').filter((f) => f !== '') },
-  B: { dir: values.b, flags: values['b-flags'].split(' ').filter((f) => f !== '') },
+/** `K=V,K=V` as variables. */
+function envOption(option: string, text: string): Record<string, string> {
+  const pairs = text.split(',').filter((p) => p !== '');
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new Error(`bench:paired: --${option} expects K=V pairs separated by commas, got ${JSON.stringify(pair)}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
+const sides: Record<Side, { readonly dir: string; readonly flags: string[]; readonly env: Record<string, string> }> = {
+  A: { dir: values.a, flags: values['a-flags'].split(' ').filter((f) => f !== ''), env: envOption('a-env', values['a-env']) },
+  B: { dir: values.b, flags: values['b-flags'].split(' ').filter((f) => f !== ''), env: envOption('b-env', values['b-env']) },
 };
 
 interface Fleet {
@@ -111,7 +128,7 @@ for (let r = 1; r <= Number(values.rounds); r += 1) {
   const workers = fleets.map(() => [] as ChildProcess[]);
   for (let i = 0; i < Number(values.workers); i += 1) {
     for (const [k, f] of fleets.entries()) {
-      const env = { ...f.env, ...metricsEnv(await freePort()) };
+      const env = { ...f.env, ...sides[f.side].env, ...metricsEnv(await freePort()) };
       workers[k]?.push(startNode([...sides[f.side].flags, join(sides[f.side].dir, 'bin/robot-seeder.js'), 'worker'], env));
     }
   }
