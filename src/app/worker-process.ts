@@ -5,7 +5,7 @@ import { combineWorkerEvents } from './combine-worker-events.js';
 import type { AppConfig } from '../config/seeder-config.js';
 import type { SeederConfig } from '../config/seeder-config.js';
 import type { Logger } from '../log/logger.js';
-import type { CallObserver } from '../tencent/observe-calls.js';
+import type { CallObserver } from '../tencent/call-outcome.js';
 import { openFleetQueues, type QueueRuntime } from './queue-runtime.js';
 import type { SeedWorkerEvents } from '../worker/seed-worker.js';
 import { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from './worker-runtime.js';

@@ -4,10 +4,10 @@ import type { AppConfig } from '../config/seeder-config.js';
 import { createSharedLimiter, type SharedLimiter } from '../limiter/shared-limiter.js';
 import { rateLimitedApi } from '../limiter/rate-limited-api.js';
 import { createTencentClient } from '../tencent/tencent-client.js';
-import { observeCalls, type CallObserver } from '../tencent/observe-calls.js';
 import { createSigningUserSigSource, createStaticUserSigSource, type UserSigSource } from '../tencent/user-sig-source.js';
 import type { SeedJobData } from '../queue/seed-job.js';
 import { CallStats } from '../metrics/call-stats.js';
+import type { CallObserver } from '../tencent/call-outcome.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import { breakerGate } from '../breaker/breaker-gate.js';
 import { AccountPause } from '../breaker/account-pause.js';
@@ -53,7 +53,7 @@ export interface WorkerRuntimeOptions {
 const COMPLETION_HOLD_MS = 100;
 
 /**
- * Wires one worker process: Tencent client → call observers → shared limiter, behind the shared
+ * Wires one worker process: Tencent client (and its call observers) → shared limiter, behind the shared
  * circuit breaker → processor → BullMQ worker, with concurrency following the API's latency.
  */
 export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOptions = {}): Promise<WorkerRuntime> {
@@ -70,6 +70,7 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
     // As many sockets as jobs in hand: a call granted by the limiter must not queue in the pool
     // (it would leave later, in a burst with others, over the cap).
     connections: config.workerMaxConcurrency,
+    observers: [(outcome, sentAt) => stats.record(outcome, sentAt), ...(o.observers ?? [])],
     logger,
   });
   // Aborted at close: calls held by an open breaker or waiting for a slot stop waiting, so shutdown never hangs.
@@ -88,8 +89,7 @@ export async function startWorkerRuntime(q: QueueRuntime, o: WorkerRuntimeOption
   const breakerCalls = breakerGate(breaker);
   const accountPause = new AccountPause({ redis: q.redis, prefix: config.keyPrefix, logger, configuration: accountFingerprint(tencent) });
   const gate = accountGate(breakerCalls, accountPause);
-  const observed = observeCalls(client, [(outcome, sentAt) => stats.record(outcome, sentAt), ...(o.observers ?? [])]);
-  const api = rateLimitedApi(observed, { limiter, gate, signal: closing.signal });
+  const api = rateLimitedApi(client, { limiter, gate, signal: closing.signal });
   const processor = createSeedProcessor({
     api,
     userSig,

@@ -32,6 +32,13 @@ export interface CallOutcome {
 }
 
 /** The robot APIs as the worker uses them: one call, its outcome. Never throws for API or network failures. */
+/**
+ * Sees each call that was really sent (run reports, Prometheus metrics): its outcome and when it
+ * left (ms since the epoch). Called by the Tencent client, inside the limiter: it sees every call
+ * that left and none of the limiter's own held-back answers.
+ */
+export type CallObserver = (outcome: CallOutcome, sentAt: number) => void;
+
 export interface RobotsApi {
   /** `priority`: the job's lane, so that a high job's call goes ahead of low ones waiting in the same worker. */
   call(command: RobotCommand, groupId: string, robots: readonly string[], priority?: Priority): Promise<CallOutcome>;

@@ -5,7 +5,7 @@ import { Pool } from '../commonjs/undici.js';
 import { SeederError } from '../errors/seeder-error.js';
 import type { Logger } from '../log/logger.js';
 import type { RobotCommand } from '../domain/robot-command.js';
-import { CallNotSentError, type CallOutcome, type PreparedCall, type RobotsClient } from './call-outcome.js';
+import { CallNotSentError, type CallObserver, type CallOutcome, type PreparedCall, type RobotsClient } from './call-outcome.js';
 import { exchange } from './exchange.js';
 import { classifyAnswer, classifyNetworkError, type ClassifiedOutcome } from './classify-outcome.js';
 import type { UserSigSource } from './user-sig-source.js';
@@ -28,6 +28,8 @@ export interface TencentClientOptions {
   readonly requestTimeoutMs?: number;
   /** Keep-alive connections in the pool, the most calls in flight at once. Default: 64. */
   readonly connections?: number;
+  /** Told of each call sent, in order, once its outcome is known. */
+  readonly observers?: readonly CallObserver[];
   readonly logger: Logger;
 }
 
@@ -52,6 +54,7 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
   const connections = options.connections ?? DEFAULT_CONNECTIONS;
   checkOptions(options, requestTimeoutMs, connections);
   const { sdkAppId, admin, userSig, logger } = options;
+  const observers = options.observers ?? [];
 
   const pool = new Pool(origin, {
     connections,
@@ -101,6 +104,7 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
       const options = requestOptions(command, groupId, robots, sig);
       return {
         async send(sendBy?: number): Promise<CallOutcome> {
+          const sentAt = Date.now();
           const startedMs = performance.now();
           const classified = options === null ? UNKNOWN_COMMAND : await answerTo(options, sendBy);
           const outcome: CallOutcome = {
@@ -109,6 +113,7 @@ export function createTencentClient(options: TencentClientOptions): RobotsClient
             errorInfo: sig === '' ? classified.errorInfo : classified.errorInfo.split(sig).join('[redacted]'),
             durationMs: Math.round(performance.now() - startedMs),
           };
+          for (const observe of observers) observe(outcome, sentAt);
           if (logger.isLevelEnabled('debug')) {
             logger.debug(
               {

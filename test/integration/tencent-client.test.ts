@@ -127,6 +127,21 @@ describe('createTencentClient', () => {
     expectNoSecrets(log.text(), [r?.params.get('usersig') ?? '']);
   });
 
+  it('tells its observers of each call sent, with when it left; not of a call whose deadline passed before it was written', async () => {
+    const seen: [string, number][] = [];
+    const { client } = await setup((_req, res) => answer(res, 502, 'bad gateway'), {
+      observers: [(outcome, sentAt) => seen.push([outcome.kind, sentAt])],
+    });
+    const before = Date.now();
+    await client.prepare('add_robots', GROUP, ['bot1']).send();
+    expect(seen).toEqual([['retry', expect.any(Number)]]);
+    expect(seen[0]?.[1]).toBeGreaterThanOrEqual(before);
+    expect(seen[0]?.[1]).toBeLessThanOrEqual(Date.now());
+    // A deadline already gone: the request is refused unwritten, and nobody hears of it.
+    await expect(client.prepare('add_robots', GROUP, ['bot2']).send(performance.now() - 1)).rejects.toThrow(/not sent/);
+    expect(seen).toHaveLength(1);
+  });
+
   it('sends a fresh uint32 random with every call', async () => {
     const { tencent, client } = await setup((_req, res) => answer(res, 200, OK_BODY));
     for (let i = 0; i < 20; i++) await client.prepare('del_robots', GROUP, ['bot1']).send();
