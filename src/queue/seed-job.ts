@@ -45,17 +45,15 @@ export function parseSeedJobData(value: unknown): SeedJobData {
   if (!Array.isArray(robots) || !robots.every((r): r is string => typeof r === 'string')) {
     throw new TypeError('job data: robots is not an array of strings');
   }
-  return {
-    command,
-    groupId: d['groupId'],
-    robots,
-    ...(typeof d['batchSize'] === 'number' ? { batchSize: d['batchSize'] } : {}),
-    ...(typeof d['doneCount'] === 'number' ? { doneCount: d['doneCount'] } : {}),
-    ...(isVerdict(d['verdict']) ? { verdict: d['verdict'] } : {}),
-    ...(typeof d['refusedSince'] === 'number' ? { refusedSince: d['refusedSince'] } : {}),
-    ...(isCampaignRun(d['campaignRun']) ? { campaignRun: d['campaignRun'] } : {}),
-    ...(typeof d['app'] === 'string' ? { app: d['app'] } : {}),
-  };
+  // Built field by field, not by spreads of optional parts: this runs for every job a worker takes.
+  const data: { -readonly [K in keyof SeedJobData]: SeedJobData[K] } = { command, groupId: d['groupId'], robots };
+  if (typeof d['batchSize'] === 'number') data.batchSize = d['batchSize'];
+  if (typeof d['doneCount'] === 'number') data.doneCount = d['doneCount'];
+  if (isVerdict(d['verdict'])) data.verdict = d['verdict'];
+  if (typeof d['refusedSince'] === 'number') data.refusedSince = d['refusedSince'];
+  if (isCampaignRun(d['campaignRun'])) data.campaignRun = d['campaignRun'];
+  if (typeof d['app'] === 'string') data.app = d['app'];
+  return data;
 }
 
 function isVerdict(v: unknown): v is JobVerdict {
