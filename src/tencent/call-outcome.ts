@@ -31,7 +31,6 @@ export interface CallOutcome {
   readonly durationMs: number;
 }
 
-/** The robot APIs as the worker uses them: one call, its outcome. Never throws for API or network failures. */
 /**
  * Sees each call that was really sent (run reports, Prometheus metrics): its outcome and when it
  * left (ms since the epoch). Called by the Tencent client, inside the limiter: it sees every call
@@ -39,6 +38,7 @@ export interface CallOutcome {
  */
 export type CallObserver = (outcome: CallOutcome, sentAt: number) => void;
 
+/** The robot APIs as the worker uses them: one call, its outcome. Never throws for API or network failures. */
 export interface RobotsApi {
   /** `priority`: the job's lane, so that a high job's call goes ahead of low ones waiting in the same worker. */
   call(command: RobotCommand, groupId: string, robots: readonly string[], priority?: Priority): Promise<CallOutcome>;

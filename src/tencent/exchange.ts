@@ -30,7 +30,7 @@ export function exchange(pool: Pick<Dispatcher, 'dispatch'>, options: Dispatcher
 
 class AnswerReader implements Dispatcher.DispatchHandler {
   #statusCode = 0;
-  #chunks: Buffer[] = [];
+  readonly #chunks: Buffer[] = [];
 
   constructor(
     private readonly resolve: (answer: RawAnswer) => void,

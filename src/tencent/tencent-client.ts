@@ -28,7 +28,7 @@ export interface TencentClientOptions {
   readonly requestTimeoutMs?: number;
   /** Keep-alive connections in the pool, the most calls in flight at once. Default: 64. */
   readonly connections?: number;
-  /** Told of each call sent, in order, once its outcome is known. */
+  /** Each told, in this order, of every call sent, once its outcome is known. */
   readonly observers?: readonly CallObserver[];
   readonly logger: Logger;
 }
