@@ -185,10 +185,12 @@ end
 local granted, slots, first = 0, {}, nil
 local bookers, othersWaiting = 0, 0
 if op == 'book' then
+  -- The bookers (KEYS[3]) and what each still waits for (KEYS[5]) go together, kept 10 s unused.
+  local bookersTtl = 10000
   -- Who books now: processes take turns by it, one batch each, instead of all asking at once.
   redis.call('ZADD', KEYS[3], now, booker)
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 2000000)
-  redis.call('PEXPIRE', KEYS[3], 10000)
+  redis.call('PEXPIRE', KEYS[3], bookersTtl)
   bookers = redis.call('ZCARD', KEYS[3])
   -- A process that books comes back once the others have had their turns (bookers turns of a
   -- batch, or of one slot where a slot is further apart); one not seen for two such rounds has
@@ -225,7 +227,7 @@ if op == 'book' then
     if not seen then redis.call('HDEL', KEYS[5], all[i])
     elseif all[i] ~= booker and seen >= since then othersWaiting = othersWaiting + (tonumber(all[i + 1]) or 0) end
   end
-  redis.call('PEXPIRE', KEYS[5], 10000)
+  redis.call('PEXPIRE', KEYS[5], bookersTtl)
 elseif op == 'refused' and now - cut >= cooldown then
   rate = math.max(math.min(floor, ceiling), rate * decrease)
   cut = now
